@@ -1,0 +1,145 @@
+package chunk
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"image/jpeg"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/vidskim/vidskim/extract"
+)
+
+// Detail is the OpenAI image detail level the frames are sized for.
+type Detail string
+
+const (
+	Low  Detail = "low"  // the model sees at most 512x512; 85 tokens on GPT-4o-class models
+	High Detail = "high" // short side at most 768, long side at most 2000 (OpenAI fits 2048)
+)
+
+// ParseDetail accepts "low" or "high".
+func ParseDetail(s string) (Detail, error) {
+	switch d := Detail(s); d {
+	case Low, High:
+		return d, nil
+	}
+	return "", fmt.Errorf("--detail %q: must be low or high", s)
+}
+
+// Budget returns the largest long and short side a frame may have at d, so
+// that ffmpeg scales frames once, to the size the model will actually see.
+func (d Detail) Budget() (long, short int) {
+	if d == High {
+		return 2000, 768
+	}
+	return 512, 512
+}
+
+// Image is one encoded frame.
+type Image struct {
+	Time          float64 // seconds from the start of the video
+	JPEG          []byte
+	Width, Height int
+}
+
+// Chunk is the content of one model request: consecutive kept frames.
+type Chunk struct {
+	Index  int
+	Images []Image
+}
+
+// Start and End are the times of the first and last image.
+func (c Chunk) Start() float64 { return c.Images[0].Time }
+func (c Chunk) End() float64   { return c.Images[len(c.Images)-1].Time }
+
+// Times lists the image times, in order.
+func (c Chunk) Times() []float64 {
+	ts := make([]float64, len(c.Images))
+	for i, im := range c.Images {
+		ts[i] = im.Time
+	}
+	return ts
+}
+
+// Parts renders the chunk as chat content: before each image, a text part
+// with its timestamp, so the model can say when something happens.
+func (c Chunk) Parts(detail Detail) []openai.ChatMessagePart {
+	parts := make([]openai.ChatMessagePart, 0, 2*len(c.Images))
+	for _, im := range c.Images {
+		parts = append(parts,
+			openai.ChatMessagePart{Type: openai.ChatMessagePartTypeText, Text: "[" + extract.Clock(im.Time) + "]"},
+			openai.ChatMessagePart{Type: openai.ChatMessagePartTypeImageURL, ImageURL: &openai.ChatMessageImageURL{
+				URL:    "data:image/jpeg;base64," + base64.StdEncoding.EncodeToString(im.JPEG),
+				Detail: openai.ImageURLDetail(detail),
+			}})
+	}
+	return parts
+}
+
+// Options says how to batch and encode.
+type Options struct {
+	// FramesPerRequest is the most images in one chunk; 0 means 10 (the
+	// limit some deployments, such as Azure OpenAI, enforce).
+	FramesPerRequest int
+	// Quality is the JPEG quality, 1-100; 0 means 80.
+	Quality int
+}
+
+func (o *Options) applyDefaults() {
+	if o.FramesPerRequest == 0 {
+		o.FramesPerRequest = 10
+	}
+	if o.Quality == 0 {
+		o.Quality = 80
+	}
+}
+
+// Encode makes the JPEG for one frame. Frames already fit the budget:
+// extraction scaled them in ffmpeg.
+func Encode(f extract.Frame, quality int) (Image, error) {
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, f.Image, &jpeg.Options{Quality: quality}); err != nil {
+		return Image{}, fmt.Errorf("chunk: encode frame at %s: %w", extract.Clock(f.Time), err)
+	}
+	b := f.Image.Bounds()
+	return Image{Time: f.Time, JPEG: buf.Bytes(), Width: b.Dx(), Height: b.Dy()}, nil
+}
+
+// Run is the pipeline stage: it encodes frames as they arrive and sends a
+// chunk each time one is full, and the remainder when in closes. It does
+// not close out.
+func Run(ctx context.Context, opts Options, in <-chan extract.Frame, out chan<- Chunk) error {
+	opts.applyDefaults()
+	cur := Chunk{}
+	flush := func() error {
+		if len(cur.Images) == 0 {
+			return nil
+		}
+		select {
+		case out <- cur:
+			cur = Chunk{Index: cur.Index + 1}
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	for f := range in {
+		im, err := Encode(f, opts.Quality)
+		if err != nil {
+			return err
+		}
+		cur.Images = append(cur.Images, im)
+		if len(cur.Images) >= opts.FramesPerRequest {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return flush()
+}

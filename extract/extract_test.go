@@ -1,0 +1,261 @@
+package extract
+
+import (
+	"context"
+	"errors"
+	"image/color"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// needFFmpeg skips a test when ffmpeg is missing on a developer machine, and
+// fails it in CI, where .ci/run installs ffmpeg and nothing may be skipped.
+func needFFmpeg(t *testing.T) {
+	t.Helper()
+	for _, b := range []string{"ffmpeg", "ffprobe"} {
+		if _, err := exec.LookPath(b); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s missing in CI: .ci/run must install it", b)
+			}
+			t.Skipf("%s not installed (apt-get install ffmpeg)", b)
+		}
+	}
+}
+
+func testdata(name string) string { return filepath.Join("..", "testdata", name) }
+
+// collect runs extraction to the end and returns every frame.
+func collect(t *testing.T, path string, o Options) (Video, []Frame, Stats) {
+	t.Helper()
+	v, err := Probe(t.Context(), path, "")
+	if err != nil {
+		t.Fatalf("probe: %v", err)
+	}
+	out := make(chan Frame)
+	var frames []Frame
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for f := range out {
+			frames = append(frames, f)
+		}
+	}()
+	st, err := Run(t.Context(), v, o, out)
+	close(out)
+	<-done
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	return v, frames, st
+}
+
+func TestProbe(t *testing.T) {
+	needFFmpeg(t)
+	tests := []struct {
+		file     string
+		w, h     int
+		duration float64
+		audio    bool
+		rotation int
+	}{
+		{"sample.mp4", 320, 240, 12, true, 0},
+		{"rotated.mp4", 240, 320, 2, false, 90},
+		{"anamorphic.webm", 320, 240, 2, false, 0},
+		{"offset.ts", 160, 120, 3, false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			v, err := Probe(t.Context(), testdata(tt.file), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Width != tt.w || v.Height != tt.h || v.HasAudio != tt.audio || v.Rotation != tt.rotation {
+				t.Errorf("got %dx%d audio=%v rot=%d, want %dx%d audio=%v rot=%d",
+					v.Width, v.Height, v.HasAudio, v.Rotation, tt.w, tt.h, tt.audio, tt.rotation)
+			}
+			if math.Abs(v.Duration-tt.duration) > 0.1 {
+				t.Errorf("duration %g, want %g", v.Duration, tt.duration)
+			}
+			if !filepath.IsAbs(v.Path) {
+				t.Errorf("path %q is not absolute", v.Path)
+			}
+		})
+	}
+}
+
+func TestProbeBadInput(t *testing.T) {
+	needFFmpeg(t)
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.mp4")
+	os.WriteFile(empty, nil, 0o644)
+	text := filepath.Join(dir, "notes.mp4")
+	os.WriteFile(text, []byte("just some text, not a video\n"), 0o644)
+	tests := []struct {
+		name, path string
+		want       error
+		wantMsg    string
+	}{
+		{"missing", filepath.Join(dir, "nope.mp4"), nil, "no such file"},
+		{"directory", dir, nil, "is a directory"},
+		{"empty", empty, nil, "empty file"},
+		{"text", text, ErrNotMedia, ""},
+		{"audio only", testdata("audio.m4a"), ErrNoVideoStream, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Probe(t.Context(), tt.path, "")
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if tt.want != nil && !errors.Is(err, tt.want) {
+				t.Errorf("error %q is not %v", err, tt.want)
+			}
+			if tt.wantMsg != "" && !contains(err.Error(), tt.wantMsg) {
+				t.Errorf("error %q does not say %q", err, tt.wantMsg)
+			}
+		})
+	}
+}
+
+func contains(s, sub string) bool {
+	return len(sub) == 0 || (len(s) >= len(sub) && indexOf(s, sub) >= 0)
+}
+
+func indexOf(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return i
+		}
+	}
+	return -1
+}
+
+func TestRunTimesAndSizes(t *testing.T) {
+	needFFmpeg(t)
+	tests := []struct {
+		name      string
+		file      string
+		opts      Options
+		w, h      int
+		wantTimes []float64 // within half a source frame
+	}{
+		{"1 fps with last frame", "sample.mp4", Options{}, 320, 240,
+			[]float64{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 11.96}},
+		{"fraction fps", "sample.mp4", Options{FPS: 0.25}, 320, 240,
+			[]float64{0, 4, 8, 11.96}},
+		{"range", "sample.mp4", Options{Start: 4.5, End: 7}, 320, 240,
+			[]float64{4.52, 5.52, 6.52, 6.98}},
+		{"budget", "sample.mp4", Options{End: 1, MaxLong: 160, MaxShort: 160}, 160, 120,
+			[]float64{0, 0.96}},
+		{"rotated", "rotated.mp4", Options{}, 240, 320, []float64{0, 1, 1.9}},
+		{"anamorphic", "anamorphic.webm", Options{}, 320, 240, []float64{0, 1, 1.9}},
+		{"offset start", "offset.ts", Options{}, 160, 120, []float64{0, 1, 2, 2.9}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, frames, st := collect(t, testdata(tt.file), tt.opts)
+			if len(frames) != len(tt.wantTimes) || st.Sampled != len(frames) {
+				t.Fatalf("got %d frames (stats %d) at %v, want times %v", len(frames), st.Sampled, times(frames), tt.wantTimes)
+			}
+			for i, f := range frames {
+				if f.Index != i {
+					t.Errorf("frame %d has index %d", i, f.Index)
+				}
+				if math.Abs(f.Time-tt.wantTimes[i]) > 0.021 {
+					t.Errorf("frame %d at %.3f s, want %.3f s", i, f.Time, tt.wantTimes[i])
+				}
+				if b := f.Image.Bounds(); b.Dx() != tt.w || b.Dy() != tt.h {
+					t.Errorf("frame %d is %dx%d, want %dx%d", i, b.Dx(), b.Dy(), tt.w, tt.h)
+				}
+			}
+		})
+	}
+}
+
+// TestRunPicturesMatchTimes checks that a frame's time is the time of its
+// own picture: offset.ts turns from red to green at 1.5 s of its timeline,
+// which starts at 1.5 s, and sample.mp4 turns navy at 8 s.
+func TestRunPicturesMatchTimes(t *testing.T) {
+	needFFmpeg(t)
+	isGreen := func(c color.RGBA) bool { return c.G > 100 && c.R < 80 }
+	isNavy := func(c color.RGBA) bool { return c.B > 90 && c.R < 40 && c.G < 40 }
+	_, frames, _ := collect(t, testdata("offset.ts"), Options{FPS: 10})
+	for _, f := range frames {
+		c := f.Image.RGBAAt(5, 5)
+		if green := isGreen(c); green != (f.Time >= 1.5) {
+			t.Errorf("offset.ts at %.2f s: colour %v, green=%v", f.Time, c, green)
+		}
+	}
+	_, frames, _ = collect(t, testdata("sample.mp4"), Options{FPS: 4, Start: 7, End: 9})
+	for _, f := range frames {
+		c := f.Image.RGBAAt(5, 5)
+		if navy := isNavy(c); navy != (f.Time >= 8) {
+			t.Errorf("sample.mp4 at %.2f s: colour %v, navy=%v", f.Time, c, navy)
+		}
+	}
+}
+
+func TestRunKeyframes(t *testing.T) {
+	needFFmpeg(t)
+	_, all, _ := collect(t, testdata("sample.mp4"), Options{FPS: 25})
+	_, keys, _ := collect(t, testdata("sample.mp4"), Options{FPS: 25, Keyframes: true})
+	if len(keys) == 0 || len(keys) >= len(all)/4 {
+		t.Fatalf("keyframes mode gave %d frames of %d", len(keys), len(all))
+	}
+	if keys[0].Time != 0 {
+		t.Errorf("first keyframe at %g", keys[0].Time)
+	}
+}
+
+func TestRunCancel(t *testing.T) {
+	needFFmpeg(t)
+	v, err := Probe(t.Context(), testdata("sample.mp4"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	out := make(chan Frame)
+	errc := make(chan error, 1)
+	go func() { _, err := Run(ctx, v, Options{FPS: 25}, out); errc <- err }()
+	<-out
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatalf("after cancel: %v", err)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	v := Video{Duration: 10}
+	tests := []struct {
+		name string
+		o    Options
+		ok   bool
+	}{
+		{"defaults", Options{}, true},
+		{"fraction", Options{FPS: 0.2}, true},
+		{"negative fps", Options{FPS: -1}, false},
+		{"absurd fps", Options{FPS: 1e9}, false},
+		{"nan fps", Options{FPS: math.NaN()}, false},
+		{"start after end", Options{Start: 5, End: 4}, false},
+		{"start past video", Options{Start: 10}, false},
+		{"negative start", Options{Start: -1}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.o.Validate(v); (err == nil) != tt.ok {
+				t.Errorf("Validate(%+v) = %v, want ok=%v", tt.o, err, tt.ok)
+			}
+		})
+	}
+}
+
+func times(fs []Frame) []float64 {
+	var ts []float64
+	for _, f := range fs {
+		ts = append(ts, math.Round(f.Time*1000)/1000)
+	}
+	return ts
+}

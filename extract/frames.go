@@ -1,0 +1,186 @@
+package extract
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"strconv"
+	"time"
+
+	ffmpeg "github.com/u2takey/ffmpeg-go"
+)
+
+func init() { ffmpeg.LogCompiledCommand = false }
+
+// Frame is one sampled picture.
+type Frame struct {
+	Index int         // position among the sampled frames, from 0
+	Time  float64     // presentation time in seconds from the start of the video
+	Image *image.RGBA // already fitted to the size bound
+}
+
+// Stats says what a run decoded, so callers can tell a whole video from a
+// partly decodable one.
+type Stats struct {
+	Sampled      int     // frames sent downstream
+	LastTime     float64 // time of the last frame sent
+	DecodeErrors int     // error lines ffmpeg printed while decoding
+}
+
+// Run samples frames of v into out in time order until the range ends, ctx
+// is cancelled, or ffmpeg fails. It does not close out. A run that ends with
+// no frame at all is an error (ffmpeg may exit 0 on a file it cannot decode).
+func Run(ctx context.Context, v Video, opts Options, out chan<- Frame) (Stats, error) {
+	opts.applyDefaults()
+	if err := opts.Validate(v); err != nil {
+		return Stats{}, err
+	}
+	bin, err := exec.LookPath(opts.FFmpegPath)
+	if err != nil {
+		return Stats{}, fmt.Errorf("extract: %w", ErrToolMissing)
+	}
+	w, h := FitSize(v.Width, v.Height, opts.MaxLong, opts.MaxShort)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, buildArgs(v, opts, w, h)...)
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 3 * time.Second
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return Stats{}, err
+	}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return Stats{}, err
+	}
+	if err := cmd.Start(); err != nil {
+		return Stats{}, fmt.Errorf("extract: start ffmpeg: %w", err)
+	}
+	log := newStderrLog(ctx)
+	go log.scan(stderr)
+	st, readErr := readFrames(ctx, stdout, log.times, w, h, opts, out)
+	if readErr != nil {
+		cancel() // stop ffmpeg; its stderr ends and the scanner finishes
+	}
+	<-log.done
+	waitErr := cmd.Wait()
+	st.DecodeErrors = log.errors
+	return st, runError(v, ctx, readErr, waitErr, st, log)
+}
+
+// runError picks the error that explains a run, most specific first.
+func runError(v Video, ctx context.Context, readErr, waitErr error, st Stats, log *stderrLog) error {
+	name := base(v.Path)
+	switch {
+	case ctx.Err() != nil && readErr != nil && errors.Is(readErr, ctx.Err()):
+		return readErr
+	case readErr != nil:
+		return fmt.Errorf("%s: extract: %w", name, readErr)
+	case waitErr != nil && st.Sampled == 0:
+		return fmt.Errorf("%s: extract: %w%s", name, ErrNoFrames, log.tail.Reason())
+	case waitErr != nil:
+		return fmt.Errorf("%s: extract: ffmpeg failed after %d frames: %w%s", name, st.Sampled, waitErr, log.tail.Reason())
+	case st.Sampled == 0:
+		return fmt.Errorf("%s: extract: %w%s", name, ErrNoFrames, log.tail.Reason())
+	}
+	return nil
+}
+
+// buildArgs builds the ffmpeg command line with ffmpeg-go. Every input
+// option sits before -i; the file is named with the file: protocol, which
+// is the only protocol allowed, so no name is ever read as an option or URL.
+func buildArgs(v Video, o Options, w, h int) []string {
+	in := ffmpeg.KwArgs{
+		"hide_banner": "", "nostdin": "", "nostats": "", "loglevel": "info",
+		"protocol_whitelist": "file",
+	}
+	if o.Start > 0 {
+		in["ss"] = num(o.Start)
+	}
+	if o.End > 0 {
+		in["t"] = num(o.End - o.Start)
+	}
+	if o.Keyframes {
+		in["skip_frame"] = "nokey"
+	}
+	return ffmpeg.Input("file:"+v.Path, in).
+		Get(strconv.Itoa(v.StreamIndex)).
+		Filter("select", ffmpeg.Args{selectExpr(v, o)}).
+		Filter("scale", ffmpeg.Args{fmt.Sprintf("%d:%d", w, h)}, ffmpeg.KwArgs{"flags": "area"}).
+		Filter("setsar", ffmpeg.Args{"1"}).
+		Filter("showinfo", nil).
+		Output("pipe:1", ffmpeg.KwArgs{"f": "rawvideo", "pix_fmt": "rgba", "fps_mode": "passthrough"}).
+		GetArgs()
+}
+
+// selectExpr passes the first decoded picture of each sampling interval,
+// plus every picture in the last TailWindow seconds of the range (readFrames
+// keeps only the last of those). Times t are relative to the range start.
+func selectExpr(v Video, o Options) string {
+	f := num(o.FPS)
+	e := fmt.Sprintf("isnan(prev_t)+gt(floor(t*%s),floor(prev_t*%s))", f, f)
+	if end := o.end(v); end > 0 {
+		tail := max(0, end-o.Start-o.TailWindow)
+		e += fmt.Sprintf("+gte(t,%s)", num(tail))
+	}
+	return e
+}
+
+func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// readFrames cuts stdout into w*h*4-byte RGBA frames and pairs each with the
+// next showinfo time. A frame that starts a new sampling interval goes out
+// at once; a tail-only frame is held and sent at the end only if it is the
+// last picture of the range.
+func readFrames(ctx context.Context, r io.Reader, times <-chan float64, w, h int, o Options, out chan<- Frame) (Stats, error) {
+	var st Stats
+	var held *Frame
+	lastCell := math.Inf(-1)
+	send := func(f Frame) error {
+		f.Index = st.Sampled
+		select {
+		case out <- f:
+			st.Sampled++
+			st.LastTime = f.Time
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	for {
+		img := image.NewRGBA(image.Rect(0, 0, w, h))
+		if _, err := io.ReadFull(r, img.Pix); err == io.EOF {
+			break
+		} else if err != nil {
+			return st, fmt.Errorf("reading frames from ffmpeg: %w", err)
+		}
+		var rel float64
+		select {
+		case t, ok := <-times:
+			if !ok {
+				return st, errors.New("ffmpeg sent a frame without a timestamp")
+			}
+			rel = t
+		case <-ctx.Done():
+			return st, ctx.Err()
+		}
+		f := Frame{Time: o.Start + rel, Image: img}
+		if cell := math.Floor(rel * o.FPS); cell > lastCell {
+			lastCell, held = cell, nil
+			if err := send(f); err != nil {
+				return st, err
+			}
+			continue
+		}
+		held = &f
+	}
+	if held != nil {
+		return st, send(*held)
+	}
+	return st, nil
+}

@@ -1,0 +1,97 @@
+package extract
+
+import (
+	"fmt"
+	"math"
+)
+
+// Options says which frames to sample and how large to make them. The zero
+// value samples one frame a second of the whole video, fitted in 512x512.
+type Options struct {
+	// FPS is how many frames a second to sample; 0 means 1. Fractions such
+	// as 0.2 (one frame every five seconds) are allowed.
+	FPS float64
+	// Start and End bound the sampled range in seconds from the start of the
+	// video. End 0 means the end of the video.
+	Start, End float64
+	// MaxLong and MaxShort bound the long and short side of every frame in
+	// pixels; 0 means 512. Frames are never scaled up.
+	MaxLong, MaxShort int
+	// Keyframes samples only keyframes (ffmpeg's -skip_frame nokey): much
+	// faster on long-GOP video, coarser in time. Times stay true.
+	Keyframes bool
+	// TailWindow is how many seconds before the end ffmpeg also passes
+	// frames, so that the very last picture of the video is considered even
+	// when it falls between two sampling instants; 0 means 1 second.
+	TailWindow float64
+	// FFmpegPath is the ffmpeg binary; "" means "ffmpeg" from PATH.
+	FFmpegPath string
+}
+
+// MaxFPS bounds --fps: more than this is never a useful sample for a model
+// and usually a typo.
+const MaxFPS = 60
+
+func (o *Options) applyDefaults() {
+	if o.FPS == 0 {
+		o.FPS = 1
+	}
+	if o.MaxLong == 0 {
+		o.MaxLong = 512
+	}
+	if o.MaxShort == 0 {
+		o.MaxShort = 512
+	}
+	if o.TailWindow == 0 {
+		o.TailWindow = 1
+	}
+	if o.FFmpegPath == "" {
+		o.FFmpegPath = "ffmpeg"
+	}
+}
+
+// Validate reports options that cannot work for v, before any decoding.
+func (o Options) Validate(v Video) error {
+	o.applyDefaults()
+	bad := func(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }
+	switch {
+	case bad(o.FPS) || o.FPS <= 0 || o.FPS > MaxFPS:
+		return fmt.Errorf("--fps %g: must be more than 0 and at most %d", o.FPS, MaxFPS)
+	case bad(o.Start) || o.Start < 0:
+		return fmt.Errorf("--start %g: must be 0 or more", o.Start)
+	case bad(o.End) || o.End < 0:
+		return fmt.Errorf("--end %g: must be 0 or more", o.End)
+	case o.End > 0 && o.End <= o.Start:
+		return fmt.Errorf("--start %s is not before --end %s", Clock(o.Start), Clock(o.End))
+	case v.Duration > 0 && o.Start >= v.Duration:
+		return fmt.Errorf("--start %s is past the end of the video (%s)", Clock(o.Start), Clock(v.Duration))
+	case o.MaxLong < 16 || o.MaxShort < 16:
+		return fmt.Errorf("frame size bound %dx%d is too small", o.MaxLong, o.MaxShort)
+	}
+	return nil
+}
+
+// end returns the end of the sampled range, or 0 when it is unknown.
+func (o Options) end(v Video) float64 {
+	if o.End > 0 && (v.Duration == 0 || o.End < v.Duration) {
+		return o.End
+	}
+	return v.Duration
+}
+
+// FitSize scales a w x h picture down (never up) so that its long side is at
+// most maxLong and its short side at most maxShort, keeping its shape.
+func FitSize(w, h, maxLong, maxShort int) (int, int) {
+	long, short := max(w, h), min(w, h)
+	s := math.Min(1, math.Min(float64(maxLong)/float64(long), float64(maxShort)/float64(short)))
+	return max(1, int(math.Round(float64(w)*s))), max(1, int(math.Round(float64(h)*s)))
+}
+
+// Clock formats seconds as HH:MM:SS, the form used in prompts and output.
+func Clock(sec float64) string {
+	if sec < 0 || math.IsNaN(sec) {
+		sec = 0
+	}
+	s := int64(sec)
+	return fmt.Sprintf("%02d:%02d:%02d", s/3600, s/60%60, s%60)
+}

@@ -1,0 +1,62 @@
+package extract
+
+import (
+	"strings"
+	"sync"
+)
+
+// tail keeps only the last max bytes written to it, so a chatty ffmpeg
+// cannot grow memory, while the last lines (where ffmpeg puts the reason it
+// failed) are kept for the error message.
+type tail struct {
+	mu  sync.Mutex
+	max int
+	buf []byte
+}
+
+func newTail(max int) *tail { return &tail{max: max} }
+
+func (t *tail) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if over := len(t.buf) - t.max; over > 0 {
+		t.buf = append(t.buf[:0], t.buf[over:]...)
+	}
+	return len(p), nil
+}
+
+// Reason returns the last meaningful line as ": line", or "" when there is
+// none, ready to append to an error message.
+func (t *tail) Reason() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	lines := strings.Split(strings.TrimSpace(string(t.buf)), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if l := cleanLine(lines[i]); l != "" {
+			return ": " + l
+		}
+	}
+	return ""
+}
+
+// cleanLine strips ffmpeg's "[h264 @ 0x...] " context and any control
+// characters (a file name can carry escape sequences).
+func cleanLine(l string) string {
+	if strings.HasPrefix(l, "[") {
+		if i := strings.Index(l, "] "); i > 0 {
+			l = l[i+2:]
+		}
+	}
+	l = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, l)
+	l = strings.TrimSpace(l)
+	if len(l) > 200 {
+		l = l[:200] + "..."
+	}
+	return l
+}

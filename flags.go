@@ -1,0 +1,116 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/vidskim/vidskim/chunk"
+	"github.com/vidskim/vidskim/dedupe"
+	"github.com/vidskim/vidskim/extract"
+	"github.com/vidskim/vidskim/summarize"
+)
+
+// selectFlags choose and size the frames; summarize and frames share them.
+func selectFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.Float64Flag{Name: "fps", Value: 1, Usage: "frames to sample per second (fractions allowed: 0.2 is one every 5 s)"},
+		&cli.StringFlag{Name: "start", Usage: "start of the range, seconds or [HH:]MM:SS[.ms]"},
+		&cli.StringFlag{Name: "end", Usage: "end of the range, seconds or [HH:]MM:SS[.ms] (default: end of video)"},
+		&cli.IntFlag{Name: "dedupe-threshold", Value: dedupe.DefaultThreshold, Usage: "keep a frame when its hash differs from the last kept frame by more than this many bits (0 keeps every frame)"},
+		&cli.Float64Flag{Name: "max-gap", Usage: "keep at least one frame every this many seconds, even when nothing changes (0: off)"},
+		&cli.BoolFlag{Name: "keyframes", Usage: "sample keyframes only: much faster, coarser in time"},
+		&cli.StringFlag{Name: "detail", Value: "low", Usage: "image detail: low (within 512x512) or high (short side 768, long side 2000)"},
+		&cli.IntFlag{Name: "frames-per-request", Value: 10, Usage: "most images in one request"},
+		&cli.BoolFlag{Name: "verbose", Usage: "more diagnostics on stderr"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "only warnings and errors on stderr"},
+	}
+}
+
+func modelFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "model", Value: summarize.DefaultModel, Usage: "vision model name"},
+		&cli.StringFlag{Name: "api-key", EnvVars: []string{"OPENAI_API_KEY"}, DefaultText: "none", Usage: "API key"},
+		&cli.StringFlag{Name: "base-url", EnvVars: []string{"OPENAI_BASE_URL"}, Usage: "OpenAI-compatible API base URL, e.g. http://localhost:11434/v1 for Ollama (default: OpenAI)"},
+		&cli.IntFlag{Name: "concurrency", Value: 4, Usage: "chunk requests at once"},
+		&cli.IntFlag{Name: "max-tokens", Value: 400, Usage: "token limit of each chunk description"},
+		&cli.DurationFlag{Name: "timeout", Value: 2 * time.Minute, Usage: "time limit of one request"},
+	}
+}
+
+func outputFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "format", Value: "md", Usage: "output format: md or json"},
+		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the output to this file instead of stdout"},
+	}
+}
+
+func framesFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "out-dir", Usage: "write each kept frame here as a JPEG named by its timestamp"},
+		&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text or json"},
+	}
+}
+
+// selectOptions turns the shared flags into stage options, rejecting
+// values that cannot work before anything runs.
+func selectOptions(c *cli.Context) (extract.Options, dedupe.Options, chunk.Options, chunk.Detail, error) {
+	var eo extract.Options
+	var do dedupe.Options
+	var co chunk.Options
+	detail, err := chunk.ParseDetail(c.String("detail"))
+	if err != nil {
+		return eo, do, co, "", usageError{err}
+	}
+	start, err := parseTime(c.String("start"))
+	if err != nil {
+		return eo, do, co, "", usageError{fmt.Errorf("--start: %w", err)}
+	}
+	end, err := parseTime(c.String("end"))
+	if err != nil {
+		return eo, do, co, "", usageError{fmt.Errorf("--end: %w", err)}
+	}
+	long, short := detail.Budget()
+	eo = extract.Options{FPS: c.Float64("fps"), Start: start, End: end, MaxLong: long, MaxShort: short, Keyframes: c.Bool("keyframes")}
+	if err := eo.Validate(extract.Video{}); err != nil {
+		return eo, do, co, "", usageError{err}
+	}
+	do = dedupe.Options{Threshold: c.Int("dedupe-threshold"), MaxGap: c.Float64("max-gap")}
+	co = chunk.Options{FramesPerRequest: c.Int("frames-per-request")}
+	switch {
+	case do.Threshold < 0 || do.Threshold > 64:
+		err = errors.New("--dedupe-threshold: must be 0 to 64 bits")
+	case do.MaxGap < 0 || math.IsNaN(do.MaxGap) || math.IsInf(do.MaxGap, 0):
+		err = errors.New("--max-gap: must be 0 (off) or more seconds")
+	case co.FramesPerRequest < 1 || co.FramesPerRequest > 100:
+		err = errors.New("--frames-per-request: must be 1 to 100")
+	}
+	if err != nil {
+		return eo, do, co, "", usageError{err}
+	}
+	return eo, do, co, detail, nil
+}
+
+// modelOptions turns the model flags into summarize options.
+func modelOptions(c *cli.Context, detail chunk.Detail) (summarize.Options, error) {
+	o := summarize.Options{Model: c.String("model"), Detail: detail,
+		MaxTokens: c.Int("max-tokens"), Concurrency: c.Int("concurrency")}
+	switch {
+	case o.Model == "":
+		return o, usageError{errors.New("--model: must not be empty")}
+	case o.MaxTokens < 16 || o.MaxTokens > 100000:
+		return o, usageError{errors.New("--max-tokens: must be 16 to 100000")}
+	case o.Concurrency < 1 || o.Concurrency > 64:
+		return o, usageError{errors.New("--concurrency: must be 1 to 64")}
+	case c.Duration("timeout") <= 0:
+		return o, usageError{errors.New("--timeout: must be more than 0, e.g. 2m")}
+	}
+	return o, nil
+}
+
+func durationOf(d interface{ Seconds() float64 }) time.Duration {
+	return time.Duration(d.Seconds() * float64(time.Second))
+}

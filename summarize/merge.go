@@ -1,0 +1,86 @@
+package summarize
+
+import (
+	"context"
+	"fmt"
+
+	openai "github.com/sashabaranov/go-openai"
+)
+
+// Merge turns the notes into one summary with text-only requests. Notes
+// that do not fit one request's budget are condensed in rounds: each round
+// merges consecutive groups into shorter notes, until one request can hold
+// them all.
+func Merge(ctx context.Context, c Client, opts Options, notes []Note) (string, Usage, error) {
+	opts.applyDefaults()
+	var usage Usage
+	if len(notes) == 0 {
+		return "", usage, fmt.Errorf("merge: no notes to merge")
+	}
+	for round := 1; estimateTokens(notes) > opts.MergeBudget && len(notes) > 1; round++ {
+		groups := groupNotes(notes, opts.MergeBudget)
+		next := make([]Note, 0, len(groups))
+		for _, g := range groups {
+			text, u, err := mergeRequest(ctx, c, opts, partialSystem, g)
+			usage.add(u)
+			if err != nil {
+				return "", usage, fmt.Errorf("merge round %d: %w", round, err)
+			}
+			next = append(next, Note{Start: g[0].Start, End: g[len(g)-1].End, Description: text})
+		}
+		notes = next
+	}
+	text, u, err := mergeRequest(ctx, c, opts, mergeSystem, notes)
+	usage.add(u)
+	if err != nil {
+		return "", usage, fmt.Errorf("merge: %w", err)
+	}
+	return text, usage, nil
+}
+
+func mergeRequest(ctx context.Context, c Client, opts Options, system string, notes []Note) (string, openai.Usage, error) {
+	req := openai.ChatCompletionRequest{
+		Model: opts.Model,
+		Messages: []openai.ChatCompletionMessage{
+			{Role: openai.ChatMessageRoleSystem, Content: system},
+			{Role: openai.ChatMessageRoleUser, Content: formatNotes(notes)},
+		},
+	}
+	setTokenLimit(&req, opts.MergeMaxTokens)
+	a, err := ask(ctx, c, req)
+	return a.Text, a.Usage, err
+}
+
+// estimateTokens is a conservative count for English text: four
+// characters a token, plus a little per note for its heading.
+func estimateTokens(notes []Note) int {
+	n := 0
+	for _, note := range notes {
+		n += len(note.Description)/4 + 10
+	}
+	return n
+}
+
+// groupNotes splits notes into consecutive groups under budget tokens each.
+// Every group has at least two notes where there are two to take, so each
+// round shrinks the list and the rounds end.
+func groupNotes(notes []Note, budget int) [][]Note {
+	var groups [][]Note
+	var cur []Note
+	size := 0
+	for _, n := range notes {
+		t := estimateTokens([]Note{n})
+		if len(cur) >= 2 && size+t > budget {
+			groups = append(groups, cur)
+			cur, size = nil, 0
+		}
+		cur = append(cur, n)
+		size += t
+	}
+	if len(cur) == 1 && len(groups) > 0 {
+		groups[len(groups)-1] = append(groups[len(groups)-1], cur[0])
+	} else if len(cur) > 0 {
+		groups = append(groups, cur)
+	}
+	return groups
+}

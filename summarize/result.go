@@ -1,0 +1,127 @@
+package summarize
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/vidskim/vidskim/dedupe"
+	"github.com/vidskim/vidskim/extract"
+)
+
+// Result is everything a run produced. Its JSON form is the contract of
+// `--format json`; the API key is never part of it.
+type Result struct {
+	Video    VideoInfo   `json:"video"`
+	Frames   FrameCounts `json:"frames"`
+	Model    string      `json:"model"`
+	Detail   string      `json:"detail"`
+	Chunks   []ChunkInfo `json:"chunks"`
+	Summary  string      `json:"summary"`
+	Usage    Usage       `json:"usage"`
+	Warnings []string    `json:"warnings,omitempty"`
+}
+
+// VideoInfo describes the input.
+type VideoInfo struct {
+	Path     string  `json:"path"`
+	Duration float64 `json:"duration_s"`
+	Width    int     `json:"width"`
+	Height   int     `json:"height"`
+	Codec    string  `json:"codec"`
+}
+
+// FrameCounts says how many frames were sampled and how many were sent.
+type FrameCounts struct {
+	Sampled int `json:"sampled"`
+	Kept    int `json:"kept"`
+}
+
+// ChunkInfo is one chunk's place in the video and its description. A chunk
+// covers the time from its first frame to the next chunk's first frame
+// (frames between were dropped as duplicates of those sent).
+type ChunkInfo struct {
+	Start        float64   `json:"start_s"`
+	End          float64   `json:"end_s"`
+	FrameTimes   []float64 `json:"frame_times_s"`
+	Description  string    `json:"description"`
+	FinishReason string    `json:"finish_reason,omitempty"`
+}
+
+func newResult(v extract.Video, cfg Config, xs extract.Stats, ds dedupe.Stats, notes []Note, u Usage) Result {
+	m := cfg.Model
+	m.applyDefaults()
+	r := Result{
+		Video:    VideoInfo{Path: v.Path, Duration: round3(v.Duration), Width: v.Width, Height: v.Height, Codec: v.Codec},
+		Frames:   FrameCounts{Sampled: ds.Sampled, Kept: ds.Kept},
+		Model:    m.Model,
+		Detail:   string(m.Detail),
+		Usage:    u,
+		Warnings: decodeWarning(v, cfg.Extract, xs),
+		Chunks:   []ChunkInfo{},
+	}
+	end := v.Duration
+	if e := cfg.Extract.End; e > 0 && (end == 0 || e < end) {
+		end = e
+	}
+	for i, n := range notes {
+		c := ChunkInfo{Start: round3(n.Start), End: round3(max(n.End, end)), Description: n.Description, FinishReason: n.FinishReason}
+		if i+1 < len(notes) {
+			c.End = round3(notes[i+1].Start)
+		}
+		for _, t := range n.Times {
+			c.FrameTimes = append(c.FrameTimes, round3(t))
+		}
+		r.Chunks = append(r.Chunks, c)
+	}
+	return r
+}
+
+func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
+
+// WriteJSON writes r as indented JSON.
+func (r Result) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// WriteMarkdown writes the summary, then the timeline of chunk
+// descriptions with their time ranges.
+func (r Result) WriteMarkdown(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Summary of %s\n\n", mdEscape(baseName(r.Video.Path)))
+	fmt.Fprintf(&b, "%s, %dx%d. %d frames sampled, %d sent to %s in %d requests.\n\n",
+		extract.Clock(r.Video.Duration), r.Video.Width, r.Video.Height, r.Frames.Sampled, r.Frames.Kept, r.Model, r.Usage.Requests)
+	for _, w := range r.Warnings {
+		fmt.Fprintf(&b, "> Warning: %s\n\n", w)
+	}
+	fmt.Fprintf(&b, "%s\n\n## Timeline\n\n", r.Summary)
+	for _, c := range r.Chunks {
+		fmt.Fprintf(&b, "### %s - %s\n\n%s\n", extract.Clock(c.Start), extract.Clock(c.End), c.Description)
+		switch c.FinishReason {
+		case "length":
+			b.WriteString("\n*(description cut off at the token limit)*\n")
+		case "content_filter":
+			b.WriteString("\n*(description withheld by the provider's content filter)*\n")
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "---\nUsage: %d requests, %d prompt tokens, %d completion tokens.\n",
+		r.Usage.Requests, r.Usage.PromptTokens, r.Usage.CompletionTokens)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func baseName(p string) string {
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}
+
+// mdEscape keeps a file name from being read as Markdown markup.
+func mdEscape(s string) string {
+	return strings.NewReplacer("\\", "\\\\", "*", "\\*", "_", "\\_", "`", "\\`", "#", "\\#", "[", "\\[", "]", "\\]", "\n", " ", "\r", " ").Replace(CleanText(s))
+}
