@@ -73,6 +73,9 @@ func selectOptions(c *cli.Context) (extract.Options, dedupe.Options, chunk.Optio
 	if err != nil {
 		return eo, do, co, "", usageError{fmt.Errorf("--end: %w", err)}
 	}
+	if fps := c.Float64("fps"); !(fps > 0) {
+		return eo, do, co, "", usageError{fmt.Errorf("--fps %g: must be more than 0 and at most %d", fps, extract.MaxFPS)}
+	}
 	long, short := detail.Budget()
 	eo = extract.Options{FPS: c.Float64("fps"), Start: start, End: end, MaxLong: long, MaxShort: short, Keyframes: c.Bool("keyframes")}
 	if err := eo.Validate(extract.Video{}); err != nil {

@@ -16,7 +16,7 @@ const (
 
 // Signature is what dedupe remembers of a frame.
 type Signature struct {
-	Hash  uint64                      // pHash of the whole picture
+	Hash  uint64                       // pHash of the whole picture
 	Cells [gridSize * gridSize]float32 // mean luma of each grid cell, 0-255
 }
 

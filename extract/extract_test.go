@@ -6,24 +6,14 @@ import (
 	"image/color"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/vidskim/vidskim/summarize/openaitest"
 )
 
-// needFFmpeg skips a test when ffmpeg is missing on a developer machine, and
-// fails it in CI, where .ci/run installs ffmpeg and nothing may be skipped.
-func needFFmpeg(t *testing.T) {
-	t.Helper()
-	for _, b := range []string{"ffmpeg", "ffprobe"} {
-		if _, err := exec.LookPath(b); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s missing in CI: .ci/run must install it", b)
-			}
-			t.Skipf("%s not installed (apt-get install ffmpeg)", b)
-		}
-	}
-}
+func needFFmpeg(t *testing.T) { openaitest.NeedFFmpeg(t) }
 
 func testdata(name string) string { return filepath.Join("..", "testdata", name) }
 
@@ -113,7 +103,7 @@ func TestProbeBadInput(t *testing.T) {
 			if tt.want != nil && !errors.Is(err, tt.want) {
 				t.Errorf("error %q is not %v", err, tt.want)
 			}
-			if tt.wantMsg != "" && !contains(err.Error(), tt.wantMsg) {
+			if tt.wantMsg != "" && !strings.Contains(err.Error(), tt.wantMsg) {
 				t.Errorf("error %q does not say %q", err, tt.wantMsg)
 			}
 		})

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -75,7 +76,7 @@ func (l *stderrLog) showinfo(line string) (float64, bool) {
 		return float64(pts) * l.tb, true
 	}
 	t, err := strconv.ParseFloat(m[2], 64)
-	return t, err == nil
+	return t, err == nil && !math.IsNaN(t) && !math.IsInf(t, 0)
 }
 
 // isErrorLine spots decoder complaints that mean damaged input.

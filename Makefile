@@ -1,0 +1,44 @@
+# vidskim: see README.md. `make demo` and `make test` both install ffmpeg
+# first when it is missing (Debian/Ubuntu: apt-get, with sudo when not root).
+GO    ?= go
+VIDEO ?= testdata/sample.mp4
+SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps build test lint bench demo fuzz clean
+
+all: build
+
+deps:
+	@if ! command -v ffmpeg >/dev/null 2>&1 || ! command -v ffprobe >/dev/null 2>&1; then \
+		echo "installing ffmpeg with apt-get"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null; \
+	fi
+	@ffmpeg -hide_banner -version | head -n 1
+
+build:
+	$(GO) build -o vidskim .
+
+test: deps
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+lint: test
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
+
+# The main job on the bundled sample. With OPENAI_API_KEY or OPENAI_BASE_URL
+# set it summarizes; without, it plans the run and writes the kept frames.
+demo: deps build
+	@if [ -n "$$OPENAI_API_KEY$$OPENAI_BASE_URL" ]; then \
+		./vidskim summarize $(VIDEO); \
+	else \
+		./vidskim frames $(VIDEO) --out-dir demo-frames && \
+		echo "Wrote the kept frames to demo-frames/. No model is set, so nothing was sent."; \
+	fi
+
+fuzz:
+	$(GO) test ./extract -run '^$$' -fuzz FuzzParseProbe -fuzztime 30s
+	$(GO) test . -run '^$$' -fuzz FuzzParseTime -fuzztime 30s
+
+clean:
+	rm -rf vidskim demo-frames
