@@ -169,6 +169,7 @@ type framesReport struct {
 	Video    summarize.VideoInfo `json:"video"`
 	Sampled  int                 `json:"sampled"`
 	Kept     []keptFrame         `json:"kept"`
+	Dropped  int                 `json:"dropped_by_cap"`
 	Requests int                 `json:"requests"`
 	Warnings []string            `json:"warnings,omitempty"`
 }
@@ -212,7 +213,7 @@ func framesCmd(c *cli.Context, stdout, stderr io.Writer) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	}
-	return writeFramesText(stdout, stderr, rep, newLogger(c, stderr))
+	return writeFramesText(stdout, stderr, rep, newLogger(c, stderr), c.Bool("quiet"))
 }
 
 // selectFrames runs extraction and selection and writes each kept frame.
@@ -234,12 +235,12 @@ func selectFrames(ctx context.Context, v extract.Video, eo extract.Options, do d
 		}
 		errc <- err
 	}()
-	_, ds, err := dedupe.Select(ctx, v, eo, do, kept)
+	xs, ds, err := dedupe.Select(ctx, v, eo, do, kept)
 	close(kept)
 	if werr := <-errc; err == nil {
 		err = werr
 	}
-	rep.Sampled = ds.Sampled
+	rep.Sampled, rep.Dropped, rep.Warnings = ds.Sampled, ds.Dropped, xs.Warnings(v, eo)
 	return rep, err
 }
 
@@ -259,13 +260,19 @@ func writeFrame(dir string, f extract.Frame) (string, error) {
 	return p, nil
 }
 
-func writeFramesText(stdout, stderr io.Writer, rep framesReport, log *slog.Logger) error {
+func writeFramesText(stdout, stderr io.Writer, rep framesReport, log *slog.Logger, quiet bool) error {
 	for _, k := range rep.Kept {
 		if _, err := fmt.Fprintf(stdout, "%s\t%.3f\t%s\n", extract.Clock(k.Time), k.Time, k.File); err != nil {
 			return err
 		}
 	}
-	log.Info("frames selected", "sampled", rep.Sampled, "kept", len(rep.Kept), "requests", rep.Requests)
+	for _, w := range rep.Warnings {
+		log.Warn(w)
+	}
+	log.Info("frames selected", "sampled", rep.Sampled, "kept", len(rep.Kept), "dropped_by_cap", rep.Dropped, "requests", rep.Requests)
+	if quiet {
+		return nil
+	}
 	fmt.Fprintf(stderr, "Plan: %d frames sampled, %d kept, %d requests. To send them to a model: vidskim summarize; %s.\n",
 		rep.Sampled, len(rep.Kept), rep.Requests, howToConnect)
 	return nil

@@ -22,6 +22,7 @@ func selectFlags() []cli.Flag {
 		&cli.StringFlag{Name: "end", Usage: "end of the range, seconds or [HH:]MM:SS[.ms] (default: end of video)"},
 		&cli.IntFlag{Name: "dedupe-threshold", Value: dedupe.DefaultThreshold, Usage: "keep a frame when its hash differs from the last kept frame by more than this many bits (0 keeps every frame)"},
 		&cli.Float64Flag{Name: "max-gap", Usage: "keep at least one frame every this many seconds, even when nothing changes (0: off)"},
+		&cli.IntFlag{Name: "max-frames", Usage: "keep at most this many frames, dropping those that add least (0: no cap)"},
 		&cli.BoolFlag{Name: "keyframes", Usage: "sample keyframes only: much faster, coarser in time"},
 		&cli.StringFlag{Name: "detail", Value: "low", Usage: "image detail: low (within 512x512) or high (short side 768, long side 2000)"},
 		&cli.IntFlag{Name: "frames-per-request", Value: 10, Usage: "most images in one request"},
@@ -81,13 +82,15 @@ func selectOptions(c *cli.Context) (extract.Options, dedupe.Options, chunk.Optio
 	if err := eo.Validate(extract.Video{}); err != nil {
 		return eo, do, co, "", usageError{err}
 	}
-	do = dedupe.Options{Threshold: c.Int("dedupe-threshold"), MaxGap: c.Float64("max-gap")}
+	do = dedupe.Options{Threshold: c.Int("dedupe-threshold"), MaxGap: c.Float64("max-gap"), MaxFrames: c.Int("max-frames")}
 	co = chunk.Options{FramesPerRequest: c.Int("frames-per-request")}
 	switch {
 	case do.Threshold < 0 || do.Threshold > 64:
 		err = errors.New("--dedupe-threshold: must be 0 to 64 bits")
 	case do.MaxGap < 0 || math.IsNaN(do.MaxGap) || math.IsInf(do.MaxGap, 0):
 		err = errors.New("--max-gap: must be 0 (off) or more seconds")
+	case do.MaxFrames < 0 || do.MaxFrames > 100000:
+		err = errors.New("--max-frames: must be 0 (no cap) to 100000")
 	case co.FramesPerRequest < 1 || co.FramesPerRequest > 100:
 		err = errors.New("--frames-per-request: must be 1 to 100")
 	}

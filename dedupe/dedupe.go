@@ -26,11 +26,17 @@ type Options struct {
 	// MaxGap keeps a frame when this many seconds passed since the last
 	// kept one, even if nothing changed; 0 means never.
 	MaxGap float64
+	// MaxFrames caps the frames kept; 0 means no cap. When more would be
+	// kept, those that add least are dropped (see capper). With a cap, no
+	// frame is passed on before the input ends, and up to MaxFrames frames
+	// are held in memory.
+	MaxFrames int
 }
 
 // Stats counts what the stage saw and kept.
 type Stats struct {
 	Sampled, Kept int
+	Dropped       int // kept by the filter, then dropped by MaxFrames
 }
 
 // Filter decides frame by frame. It is the stage's state, usable without
@@ -54,10 +60,15 @@ func NewFilter(opts Options) *Filter {
 // Keep reports whether f is new enough to keep, and remembers it if so.
 // The first frame is always kept.
 func (d *Filter) Keep(f extract.Frame) (bool, error) {
+	keep, _, err := d.keep(f)
+	return keep, err
+}
+
+func (d *Filter) keep(f extract.Frame) (bool, Signature, error) {
 	d.Stats.Sampled++
 	sig, err := Sign(f.Image)
 	if err != nil {
-		return false, fmt.Errorf("dedupe: frame at %s: %w", extract.Clock(f.Time), err)
+		return false, sig, fmt.Errorf("dedupe: frame at %s: %w", extract.Clock(f.Time), err)
 	}
 	keep := !d.any || d.opts.Threshold <= 0 ||
 		sig.HashDistance(d.last) > d.opts.Threshold ||
@@ -67,19 +78,27 @@ func (d *Filter) Keep(f extract.Frame) (bool, error) {
 		d.last, d.lastT, d.any = sig, f.Time, true
 		d.Stats.Kept++
 	}
-	return keep, nil
+	return keep, sig, nil
 }
 
 // Run is the pipeline stage: it passes on the frames worth keeping, in
 // order, until in closes. It does not close out.
 func Run(ctx context.Context, opts Options, in <-chan extract.Frame, out chan<- extract.Frame) (Stats, error) {
 	d := NewFilter(opts)
+	var capr *capper
+	if opts.MaxFrames > 0 {
+		capr = &capper{max: opts.MaxFrames, threshold: opts.Threshold, cellThreshold: d.opts.CellThreshold}
+	}
 	for f := range in {
-		keep, err := d.Keep(f)
+		keep, sig, err := d.keep(f)
 		if err != nil {
 			return d.Stats, err
 		}
 		if !keep {
+			continue
+		}
+		if capr != nil {
+			capr.add(f, sig)
 			continue
 		}
 		select {
@@ -88,5 +107,10 @@ func Run(ctx context.Context, opts Options, in <-chan extract.Frame, out chan<- 
 			return d.Stats, ctx.Err()
 		}
 	}
-	return d.Stats, ctx.Err()
+	if err := ctx.Err(); err != nil || capr == nil {
+		return d.Stats, err
+	}
+	d.Stats.Dropped = capr.dropped
+	d.Stats.Kept -= capr.dropped
+	return d.Stats, capr.flush(ctx, out)
 }

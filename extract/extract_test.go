@@ -3,10 +3,14 @@ package extract
 import (
 	"context"
 	"errors"
+	"fmt"
 	"image/color"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -248,4 +252,72 @@ func times(fs []Frame) []float64 {
 		ts = append(ts, math.Round(f.Time*1000)/1000)
 	}
 	return ts
+}
+
+// readCounter decodes the binary frame number that counter.mp4 and vfr.mp4
+// draw in their top 40 rows: bit k is white (1) or black (0) at x 32k..32k+31.
+func readCounter(f Frame) int {
+	n := 0
+	for k := 0; k < 10; k++ {
+		if f.Image.RGBAAt(32*k+16, 20).G > 128 {
+			n |= 1 << k
+		}
+	}
+	return n
+}
+
+// framePTS lists the presentation time of every picture in file, in
+// presentation order, as ffprobe decodes them: the ground truth for times.
+func framePTS(t *testing.T, file string) []float64 {
+	t.Helper()
+	out, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "v:0",
+		"-show_entries", "frame=pts_time", "-of", "csv=p=0", testdata(file)).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pts []float64
+	for _, l := range strings.Fields(string(out)) {
+		f, err := strconv.ParseFloat(strings.Trim(l, ","), 64)
+		if err != nil {
+			t.Fatalf("ffprobe line %q", l)
+		}
+		pts = append(pts, f)
+	}
+	sort.Float64s(pts)
+	return pts
+}
+
+// TestTimesArePictureTimes reads the frame number drawn in each picture and
+// checks the reported time is that picture's presentation time, on constant
+// (with B-frames) and variable frame rate video, whatever the sampling rate.
+func TestTimesArePictureTimes(t *testing.T) {
+	needFFmpeg(t)
+	tests := []struct {
+		file string
+		opts Options
+	}{
+		{"counter.mp4", Options{}},
+		{"counter.mp4", Options{FPS: 3}},
+		{"counter.mp4", Options{FPS: 0.7, Start: 1.3}},
+		{"vfr.mp4", Options{FPS: 4}},
+		{"vfr.mp4", Options{FPS: 1, Start: 1.5, End: 4.1}},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s fps %g from %g", tt.file, tt.opts.FPS, tt.opts.Start), func(t *testing.T) {
+			truth := framePTS(t, tt.file)
+			_, frames, _ := collect(t, testdata(tt.file), tt.opts)
+			if len(frames) < 3 {
+				t.Fatalf("only %d frames", len(frames))
+			}
+			for _, f := range frames {
+				n := readCounter(f)
+				if n >= len(truth) {
+					t.Fatalf("picture number %d of %d", n, len(truth))
+				}
+				if math.Abs(f.Time-truth[n]) > 0.001 {
+					t.Errorf("frame reported at %.3f s shows picture %d, shown at %.3f s", f.Time, n, truth[n])
+				}
+			}
+		})
+	}
 }

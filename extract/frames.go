@@ -32,6 +32,24 @@ type Stats struct {
 	DecodeErrors int     // error lines ffmpeg printed while decoding
 }
 
+// Warnings says when v decoded only in part: the frames end well before
+// the range does (a truncated file, or one whose index claims more than it
+// holds), or ffmpeg reported damaged data. The frames that did decode are
+// still used; these lines tell the user so.
+func (st Stats) Warnings(v Video, o Options) []string {
+	o.applyDefaults()
+	var w []string
+	end := o.end(v)
+	if !o.Keyframes && end > 0 && st.Sampled > 0 && st.LastTime < end-max(2, 2/o.FPS) {
+		w = append(w, fmt.Sprintf("frames end at %s but the video claims to run to %s: the file may be truncated or damaged; using what decoded",
+			Clock(st.LastTime), Clock(end)))
+	}
+	if st.DecodeErrors > 0 {
+		w = append(w, fmt.Sprintf("ffmpeg reported %d decoding errors: some frames may be damaged", st.DecodeErrors))
+	}
+	return w
+}
+
 // Run samples frames of v into out in time order until the range ends, ctx
 // is cancelled, or ffmpeg fails. It does not close out. A run that ends with
 // no frame at all is an error (ffmpeg may exit 0 on a file it cannot decode).

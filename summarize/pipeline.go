@@ -2,8 +2,7 @@ package summarize
 
 import (
 	"context"
-	"fmt"
-	"log/slog"
+		"log/slog"
 
 	"golang.org/x/sync/errgroup"
 
@@ -66,26 +65,4 @@ func Run(ctx context.Context, c Client, v extract.Video, cfg Config, log *slog.L
 	}
 	res.Summary = summary
 	return res, nil
-}
-
-// decodeWarning says when a video decoded only in part: the frames end well
-// before the range does, or ffmpeg reported damaged data.
-func decodeWarning(v extract.Video, eo extract.Options, xs extract.Stats) []string {
-	var w []string
-	end := v.Duration
-	if eo.End > 0 && (end == 0 || eo.End < end) {
-		end = eo.End
-	}
-	fps := eo.FPS
-	if fps == 0 {
-		fps = 1
-	}
-	if !eo.Keyframes && end > 0 && xs.Sampled > 0 && xs.LastTime < end-max(2, 2/fps) {
-		w = append(w, fmt.Sprintf("frames end at %s but the video runs to %s: the file may be truncated or damaged; summarizing what decoded",
-			extract.Clock(xs.LastTime), extract.Clock(end)))
-	}
-	if xs.DecodeErrors > 0 {
-		w = append(w, fmt.Sprintf("ffmpeg reported %d decoding errors: some frames may be damaged", xs.DecodeErrors))
-	}
-	return w
 }

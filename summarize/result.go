@@ -36,6 +36,7 @@ type VideoInfo struct {
 type FrameCounts struct {
 	Sampled int `json:"sampled"`
 	Kept    int `json:"kept"`
+	Dropped int `json:"dropped_by_cap"` // kept, then dropped by --max-frames
 }
 
 // ChunkInfo is one chunk's place in the video and its description. A chunk
@@ -54,11 +55,11 @@ func newResult(v extract.Video, cfg Config, xs extract.Stats, ds dedupe.Stats, n
 	m.applyDefaults()
 	r := Result{
 		Video:    VideoInfo{Path: v.Path, Duration: round3(v.Duration), Width: v.Width, Height: v.Height, Codec: v.Codec},
-		Frames:   FrameCounts{Sampled: ds.Sampled, Kept: ds.Kept},
+		Frames:   FrameCounts{Sampled: ds.Sampled, Kept: ds.Kept, Dropped: ds.Dropped},
 		Model:    m.Model,
 		Detail:   string(m.Detail),
 		Usage:    u,
-		Warnings: decodeWarning(v, cfg.Extract, xs),
+		Warnings: xs.Warnings(v, cfg.Extract),
 		Chunks:   []ChunkInfo{},
 	}
 	end := v.Duration
@@ -94,6 +95,9 @@ func (r Result) WriteMarkdown(w io.Writer) error {
 	fmt.Fprintf(&b, "# Summary of %s\n\n", mdEscape(baseName(r.Video.Path)))
 	fmt.Fprintf(&b, "%s, %dx%d. %d frames sampled, %d sent to %s in %d requests.\n\n",
 		extract.Clock(r.Video.Duration), r.Video.Width, r.Video.Height, r.Frames.Sampled, r.Frames.Kept, r.Model, r.Usage.Requests)
+	if r.Frames.Dropped > 0 {
+		fmt.Fprintf(&b, "> %d more frames differed enough to keep but were dropped to stay within --max-frames.\n\n", r.Frames.Dropped)
+	}
 	for _, w := range r.Warnings {
 		fmt.Fprintf(&b, "> Warning: %s\n\n", w)
 	}
