@@ -36,6 +36,10 @@ demo: deps build
 		echo "Wrote the kept frames to demo-frames/. No model is set, so nothing was sent."; \
 	fi
 
+# Benchmarks print their figures as custom metrics (kept, sampled, scenes_covered, ...).
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchtime 20x ./...
+
 fuzz:
 	$(GO) test ./extract -run '^$$' -fuzz FuzzParseProbe -fuzztime 30s
 	$(GO) test . -run '^$$' -fuzz FuzzParseTime -fuzztime 30s

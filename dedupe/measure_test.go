@@ -27,8 +27,14 @@ const (
 // thumbnail.
 var hashers = map[string]func(t *extract.Frame) uint64{
 	"aHash": func(f *extract.Frame) uint64 { h, _ := goimagehash.AverageHash(thumbnail(f.Image)); return h.GetHash() },
-	"dHash": func(f *extract.Frame) uint64 { h, _ := goimagehash.DifferenceHash(thumbnail(f.Image)); return h.GetHash() },
-	"pHash": func(f *extract.Frame) uint64 { h, _ := goimagehash.PerceptionHash(thumbnail(f.Image)); return h.GetHash() },
+	"dHash": func(f *extract.Frame) uint64 {
+		h, _ := goimagehash.DifferenceHash(thumbnail(f.Image))
+		return h.GetHash()
+	},
+	"pHash": func(f *extract.Frame) uint64 {
+		h, _ := goimagehash.PerceptionHash(thumbnail(f.Image))
+		return h.GetHash()
+	},
 }
 
 type labelled struct {

@@ -2,7 +2,7 @@ package summarize
 
 import (
 	"context"
-		"log/slog"
+	"log/slog"
 
 	"golang.org/x/sync/errgroup"
 
