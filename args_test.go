@@ -71,3 +71,27 @@ func TestHoistFlags(t *testing.T) {
 		})
 	}
 }
+
+// FuzzHoistFlags: reordering never loses or invents an argument, and
+// everything after "--" stays positional.
+func FuzzHoistFlags(f *testing.F) {
+	f.Add("a.mp4 --fps 2 -q")
+	f.Add("--fps=2 -- -y.mp4 --fps")
+	f.Add("-o - a b -- c")
+	flags := []cli.Flag{&cli.Float64Flag{Name: "fps"}, &cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}}, &cli.StringFlag{Name: "out", Aliases: []string{"o"}}}
+	f.Fuzz(func(t *testing.T, line string) {
+		in := strings.Fields(line)
+		out := hoistFlags(flags, in)
+		sep := 0
+		for _, a := range out {
+			if a == "--" {
+				sep++
+			}
+		}
+		// One "--" is added unless the input's own "--" ended the flags (a
+		// flag may also take "--" as its value, as Go's flag package does).
+		if len(out) < len(in) || len(out) > len(in)+1 || sep < 1 {
+			t.Fatalf("%q -> %q", in, out)
+		}
+	})
+}

@@ -56,6 +56,9 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err := eo.Validate(v); err != nil {
 		return usageError{err}
 	}
+	if err := extract.Preflight(c.Context, v, eo); err != nil {
+		return classify(err)
+	}
 	log := newLogger(c, stderr)
 	client := newClient(key, baseURL, c.Duration("timeout"))
 	cfg := summarize.Config{Extract: eo, Dedupe: do, Chunk: co, Model: mo}
@@ -78,7 +81,7 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 
 // classify marks errors that are the video file's fault.
 func classify(err error) error {
-	for _, e := range []error{extract.ErrNoFrames, extract.ErrNoVideoStream, extract.ErrNotMedia} {
+	for _, e := range []error{extract.ErrNoFrames, extract.ErrNoVideoStream, extract.ErrNotMedia, extract.ErrUnsupportedCodec, extract.ErrDamaged} {
 		if errors.Is(err, e) {
 			return inputError{err}
 		}

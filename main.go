@@ -122,7 +122,7 @@ func videoArg(c *cli.Context) (string, error) {
 // a missing ffprobe.
 func probe(ctx context.Context, path string) (extract.Video, error) {
 	v, err := extract.Probe(ctx, path, "")
-	if err != nil && !errors.Is(err, extract.ErrToolMissing) {
+	if err != nil && !errors.Is(err, extract.ErrToolMissing) && ctx.Err() == nil {
 		return v, inputError{err}
 	}
 	return v, err

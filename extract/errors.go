@@ -8,6 +8,12 @@ var (
 	// ErrNoVideoStream means the file has no decodable video stream (for
 	// example an audio-only file).
 	ErrNoVideoStream = errors.New("no video stream")
+	// ErrUnsupportedCodec means the video codec cannot be decoded by the
+	// installed ffmpeg (for example VVC on ffmpeg 5).
+	ErrUnsupportedCodec = errors.New("video codec not supported by this ffmpeg")
+	// ErrDamaged means the stream decodes with so many errors that what
+	// comes out is not worth sending (an encrypted or corrupt stream).
+	ErrDamaged = errors.New("video does not decode cleanly (encrypted or damaged?)")
 	// ErrNoFrames means ffmpeg ran but produced no picture in the asked range.
 	ErrNoFrames = errors.New("no frames could be decoded")
 	// ErrNotMedia means ffprobe could not read the file as audio or video.

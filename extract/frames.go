@@ -99,14 +99,29 @@ func runError(v Video, ctx context.Context, readErr, waitErr error, st Stats, lo
 		return readErr
 	case readErr != nil:
 		return fmt.Errorf("%s: extract: %w", name, readErr)
-	case waitErr != nil && st.Sampled == 0:
-		return fmt.Errorf("%s: extract: %w%s", name, ErrNoFrames, log.tail.Reason())
+	case st.Sampled == 0 && log.errors > 0:
+		return fmt.Errorf("%s: %w: ffmpeg reported %d decoding errors and no picture (encrypted or damaged?)", name, ErrNoFrames, log.errors)
+	case st.Sampled == 0:
+		return fmt.Errorf("%s: %w: the video stream holds no pictures in the range", name, ErrNoFrames)
+	case exitCode(waitErr) == ffmpegErrorRateExceeded:
+		return fmt.Errorf("%s: %w: ffmpeg gave up after %d decoding errors", name, ErrDamaged, log.errors)
 	case waitErr != nil:
 		return fmt.Errorf("%s: extract: ffmpeg failed after %d frames: %w%s", name, st.Sampled, waitErr, log.tail.Reason())
-	case st.Sampled == 0:
-		return fmt.Errorf("%s: extract: %w%s", name, ErrNoFrames, log.tail.Reason())
 	}
 	return nil
+}
+
+// ffmpegErrorRateExceeded is ffmpeg's exit status when more than
+// -max_error_rate (by default two thirds) of the frames failed to decode:
+// its own verdict that the stream is encrypted or badly damaged.
+const ffmpegErrorRateExceeded = 69
+
+func exitCode(err error) int {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	return 0
 }
 
 // buildArgs builds the ffmpeg command line with ffmpeg-go. Every input

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -36,6 +37,44 @@ func FuzzShowinfo(f *testing.F) {
 			if tm, ok := l.showinfo(part); ok && (tm != tm || tm > 1e300 || tm < -1e300) {
 				t.Fatalf("time %v from %q", tm, part)
 			}
+		}
+	})
+}
+
+// FuzzReadFrames: the frame stream splitter cuts any byte stream into
+// whole frames, pairs each with a time, and never panics or invents a frame.
+func FuzzReadFrames(f *testing.F) {
+	f.Add([]byte{}, uint8(2), uint8(2), uint8(3))
+	f.Add(make([]byte, 2*2*4*3), uint8(2), uint8(2), uint8(3))
+	f.Add(make([]byte, 2*2*4*3+5), uint8(2), uint8(2), uint8(1))
+	f.Fuzz(func(t *testing.T, data []byte, w, h, ntimes uint8) {
+		if w == 0 || h == 0 {
+			return
+		}
+		times := make(chan float64, int(ntimes))
+		for i := range int(ntimes) {
+			times <- float64(i) * 0.5
+		}
+		close(times)
+		out := make(chan Frame, len(data)+1)
+		st, err := readFrames(context.Background(), bytes.NewReader(data), times, int(w), int(h), Options{FPS: 1}, out)
+		close(out)
+		size := int(w) * int(h) * 4
+		whole := len(data) / size
+		if err == nil && (len(data)%size != 0 || whole > int(ntimes)) {
+			t.Fatalf("no error for %d bytes of %d-byte frames with %d times", len(data), size, ntimes)
+		}
+		n := 0
+		prev := -1.0
+		for fr := range out {
+			if fr.Time <= prev || fr.Index != n || len(fr.Image.Pix) != size {
+				t.Fatalf("frame %d: %+v after %v", n, fr.Time, prev)
+			}
+			prev = fr.Time
+			n++
+		}
+		if n != st.Sampled || n > whole {
+			t.Fatalf("%d frames out, stats %d, %d whole frames in", n, st.Sampled, whole)
 		}
 	})
 }

@@ -64,7 +64,7 @@ func Probe(ctx context.Context, path, ffprobePath string) (Video, error) {
 		if ctx.Err() != nil {
 			return Video{}, fmt.Errorf("%s: probe: %w", base(path), ctx.Err())
 		}
-		return Video{}, fmt.Errorf("%s: %w%s", base(path), ErrNotMedia, stderr.Reason())
+		return Video{}, fmt.Errorf("%s: %w (truncated, damaged, or not a video)%s", base(path), ErrNotMedia, stderr.Reason())
 	}
 	v, err := parseProbe(stdout.Bytes())
 	if err != nil {
@@ -119,6 +119,7 @@ type probeJSON struct {
 		Index        int               `json:"index"`
 		CodecType    string            `json:"codec_type"`
 		CodecName    string            `json:"codec_name"`
+		CodecTag     string            `json:"codec_tag_string"`
 		Width        int               `json:"width"`
 		Height       int               `json:"height"`
 		SAR          string            `json:"sample_aspect_ratio"`
@@ -148,11 +149,16 @@ func parseProbe(data []byte) (Video, error) {
 	}
 	var v Video
 	found := false
+	codec := ""
 	for _, s := range p.Streams {
 		switch {
 		case s.CodecType == "audio":
 			v.HasAudio = true
 		case s.CodecType == "video" && s.Disposition.AttachedPic == 0 && !found:
+			if s.CodecName == "" || s.CodecName == "unknown" || s.CodecName == "none" {
+				codec = cleanLine(s.CodecTag)
+				continue
+			}
 			if s.Width <= 0 || s.Height <= 0 || s.Width > 1<<15 || s.Height > 1<<15 {
 				continue
 			}
@@ -167,7 +173,14 @@ func parseProbe(data []byte) (Video, error) {
 			v.Duration = seconds(s.Duration)
 		}
 	}
-	if !found {
+	switch {
+	case !found && codec != "":
+		return Video{}, fmt.Errorf("%w (codec tag %q)", ErrUnsupportedCodec, codec)
+	case !found && len(p.Streams) == 0:
+		return Video{}, fmt.Errorf("%w: the file holds no streams at all (truncated or damaged?)", ErrNoVideoStream)
+	case !found && v.HasAudio:
+		return Video{}, fmt.Errorf("%w (audio only)", ErrNoVideoStream)
+	case !found:
 		return Video{}, ErrNoVideoStream
 	}
 	v.Format = p.Format.FormatName

@@ -79,9 +79,20 @@ func (l *stderrLog) showinfo(line string) (float64, bool) {
 	return t, err == nil && !math.IsNaN(t) && !math.IsInf(t, 0)
 }
 
-// isErrorLine spots decoder complaints that mean damaged input.
+// isErrorLine spots complaints of the demuxer or decoder ("[h264 @ 0x...]
+// error while decoding MB"), which mean damaged input; ffmpeg's own
+// summary lines and the filters' and muxer's messages are not counted.
 func isErrorLine(line string) bool {
-	l := strings.ToLower(line)
+	name, rest, ok := strings.Cut(line, " @ 0x")
+	if !ok || !strings.HasPrefix(name, "[") || strings.Contains(name, " ") {
+		return false
+	}
+	for _, p := range []string{"[Parsed_", "[graph", "[AVFilterGraph", "[rawvideo", "[out", "[auto_"} {
+		if strings.HasPrefix(name, p) {
+			return false
+		}
+	}
+	l := strings.ToLower(rest)
 	for _, s := range []string{"error", "invalid", "corrupt", "missing picture", "non-existing pps"} {
 		if strings.Contains(l, s) {
 			return true

@@ -33,11 +33,25 @@ func (t *tail) Reason() string {
 	defer t.mu.Unlock()
 	lines := strings.Split(strings.TrimSpace(string(t.buf)), "\n")
 	for i := len(lines) - 1; i >= 0; i-- {
-		if l := cleanLine(lines[i]); l != "" {
-			return ": " + l
+		if l := cleanLine(lines[i]); l != "" && !generic[l] {
+			return ": " + stripFileURL(l)
 		}
 	}
 	return ""
+}
+
+// generic lines say only that ffmpeg failed, not why.
+var generic = map[string]bool{"Conversion failed!": true, "Exiting normally, received signal 2.": true}
+
+// stripFileURL drops the "file:/abs/path: " that ffmpeg puts before a
+// reason: the error already names the file, by the name the user gave.
+func stripFileURL(l string) string {
+	if strings.HasPrefix(l, "file:") {
+		if i := strings.LastIndex(l, ": "); i > 0 {
+			return l[i+2:]
+		}
+	}
+	return l
 }
 
 // cleanLine strips ffmpeg's "[h264 @ 0x...] " context and any control
