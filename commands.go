@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	openai "github.com/sashabaranov/go-openai"
 	"github.com/urfave/cli/v2"
@@ -60,13 +61,17 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 		return classify(err)
 	}
 	log := newLogger(c, stderr)
-	client := newClient(key, baseURL, c.Duration("timeout"))
-	cfg := summarize.Config{Extract: eo, Dedupe: do, Chunk: co, Model: mo}
+	if err := checkRequestBudget(c.Context, c.Int("max-requests"), v, eo, do, co); err != nil {
+		return err
+	}
+	client := newClient(key, baseURL, c.Duration("timeout"), c.Int("max-retries"), log)
+	cfg := summarize.Config{Extract: eo, Dedupe: do, Chunk: co, Model: mo, Partial: c.Bool("partial")}
 	res, err := summarize.Run(c.Context, client, v, cfg, log)
 	res.Video.Path = path
-	if err != nil {
+	if err != nil && !(errors.Is(err, summarize.ErrPartial) && res.Summary != "") {
 		return classify(err)
 	}
+	runErr := err
 	var buf bytes.Buffer
 	if format == "json" {
 		err = res.WriteJSON(&buf)
@@ -76,8 +81,42 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return writeOutput(c.String("out"), buf.Bytes(), stdout)
+	if err := writeOutput(c.String("out"), buf.Bytes(), stdout); err != nil {
+		return err
+	}
+	return runErr
 }
+
+// checkRequestBudget refuses, before anything is paid, a run that needs
+// more than max requests. When even every sampled frame would fit, no
+// count is needed; otherwise selection runs once, without a model, to
+// count the chunks exactly.
+func checkRequestBudget(ctx context.Context, max int, v extract.Video, eo extract.Options, do dedupe.Options, co chunk.Options) error {
+	if max <= 0 {
+		return nil
+	}
+	fps := eo.FPS
+	end := v.Duration
+	if eo.End > 0 && (end == 0 || eo.End < end) {
+		end = eo.End
+	}
+	bound := int((end-eo.Start)*fps) + 2
+	if end > 0 && requestsFor(bound, co.FramesPerRequest) <= max {
+		return nil
+	}
+	rep, err := selectFrames(ctx, v, eo, do, "")
+	if err != nil {
+		return classify(err)
+	}
+	if need := requestsFor(len(rep.Kept), co.FramesPerRequest); need > max {
+		return usageError{fmt.Errorf("this run needs %d model requests (%d frames kept), more than --max-requests %d: raise it, or lower --fps or --max-frames", need, len(rep.Kept), max)}
+	}
+	return nil
+}
+
+// requestsFor is the chunk requests plus the merge for n kept frames
+// (a long video's merge rounds add a few more).
+func requestsFor(n, perRequest int) int { return (n+perRequest-1)/perRequest + 1 }
 
 // classify marks errors that are the video file's fault.
 func classify(err error) error {
@@ -90,13 +129,20 @@ func classify(err error) error {
 }
 
 // newClient builds the go-openai client for OpenAI or any compatible
-// server. A missing key sends no Authorization header (local servers).
-func newClient(key, baseURL string, timeout interface{ Seconds() float64 }) *openai.Client {
+// server, with retries, per-attempt timeouts, and a log line for each
+// retry. A missing key sends no Authorization header (local servers).
+func newClient(key, baseURL string, timeout time.Duration, retries int, log *slog.Logger) *openai.Client {
 	cfg := openai.DefaultConfig(key)
 	if baseURL != "" {
 		cfg.BaseURL = strings.TrimRight(baseURL, "/")
 	}
-	cfg.HTTPClient = &http.Client{Timeout: durationOf(timeout)}
+	cfg.HTTPClient = &http.Client{Transport: &summarize.RetryTransport{
+		MaxRetries: retries,
+		Timeout:    timeout,
+		OnRetry: func(attempt, status int, wait time.Duration, err error) {
+			log.Warn("retrying request", "attempt", attempt, "status", status, "wait", wait.Round(time.Millisecond), "error", err)
+		},
+	}}
 	return openai.NewClientWithConfig(cfg)
 }
 
@@ -210,7 +256,7 @@ func framesCmd(c *cli.Context, stdout, stderr io.Writer) error {
 		return classify(err)
 	}
 	rep.Video.Path = path
-	rep.Requests = (len(rep.Kept) + co.FramesPerRequest - 1) / co.FramesPerRequest
+	rep.Requests = requestsFor(len(rep.Kept), co.FramesPerRequest)
 	if format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

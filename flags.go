@@ -38,7 +38,14 @@ func modelFlags() []cli.Flag {
 		&cli.StringFlag{Name: "base-url", EnvVars: []string{"OPENAI_BASE_URL"}, Usage: "OpenAI-compatible API base URL, e.g. http://localhost:11434/v1 for Ollama (default: OpenAI)"},
 		&cli.IntFlag{Name: "concurrency", Value: 4, Usage: "chunk requests at once"},
 		&cli.IntFlag{Name: "max-tokens", Value: 400, Usage: "token limit of each chunk description"},
-		&cli.DurationFlag{Name: "timeout", Value: 2 * time.Minute, Usage: "time limit of one request"},
+		&cli.DurationFlag{Name: "timeout", Value: 2 * time.Minute, Usage: "time limit of one request attempt"},
+		&cli.IntFlag{Name: "max-retries", Value: 6, Usage: "retries of a request answered 429, 5xx, or not at all"},
+		&cli.IntFlag{Name: "rpm", Usage: "requests per minute at most (your provider's limit; 0: no pacing)"},
+		&cli.IntFlag{Name: "tpm", Usage: "tokens per minute at most, estimated (0: no pacing)"},
+		&cli.StringFlag{Name: "cache-dir", Usage: "where answers are kept so no request is paid twice (default: the user cache dir)/vidskim"},
+		&cli.BoolFlag{Name: "no-cache", Usage: "neither read nor write the answer cache"},
+		&cli.BoolFlag{Name: "partial", Usage: "when some chunks fail after all retries, still summarize the rest (marked partial; exit code stays non-zero)"},
+		&cli.IntFlag{Name: "max-requests", Usage: "refuse to start a run that needs more model requests than this (0: no limit)"},
 	}
 }
 
@@ -113,10 +120,27 @@ func modelOptions(c *cli.Context, detail chunk.Detail) (summarize.Options, error
 		return o, usageError{errors.New("--concurrency: must be 1 to 64")}
 	case c.Duration("timeout") <= 0:
 		return o, usageError{errors.New("--timeout: must be more than 0, e.g. 2m")}
+	case c.Int("max-retries") < 0 || c.Int("max-retries") > 100:
+		return o, usageError{errors.New("--max-retries: must be 0 to 100")}
+	case c.Int("rpm") < 0 || c.Int("tpm") < 0:
+		return o, usageError{errors.New("--rpm and --tpm: must be 0 (no pacing) or more")}
+	case c.Int("max-requests") < 0:
+		return o, usageError{errors.New("--max-requests: must be 0 (no limit) or more")}
+	}
+	o.Budget = summarize.Budget{RPM: c.Int("rpm"), TPM: c.Int("tpm")}
+	if c.Bool("no-cache") {
+		return o, nil
+	}
+	dir := c.String("cache-dir")
+	if dir == "" {
+		var err error
+		if dir, err = summarize.DefaultCacheDir(); err != nil {
+			return o, usageError{err}
+		}
+	}
+	o.Cache = &summarize.Cache{Dir: dir}
+	if err := o.Cache.Check(); err != nil {
+		return o, usageError{err}
 	}
 	return o, nil
-}
-
-func durationOf(d interface{ Seconds() float64 }) time.Duration {
-	return time.Duration(d.Seconds() * float64(time.Second))
 }

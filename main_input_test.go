@@ -197,7 +197,7 @@ func TestModelTextAndKeyStayContained(t *testing.T) {
 	srv.Script = func(openaitest.Request) openaitest.Reply {
 		return openaitest.Reply{Status: 401, Body: `{"error":{"message":"Incorrect API key provided: sk-test-***4242","type":"invalid_request_error"}}`}
 	}
-	code, _, stderr = vidskim(t, "summarize", "testdata/sample.mp4", "--api-key", key, "--base-url", srv.BaseURL())
+	code, _, stderr = vidskim(t, "summarize", "testdata/sample.mp4", "--api-key", key, "--base-url", srv.BaseURL(), "--no-cache")
 	if code != exitFailed || !strings.Contains(stderr, "check the API key") || strings.Contains(stderr, key) {
 		t.Errorf("401: exit %d, stderr %q", code, stderr)
 	}

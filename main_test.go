@@ -16,6 +16,9 @@ func vidskim(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	t.Setenv("OPENAI_API_KEY", "")
 	t.Setenv("OPENAI_BASE_URL", "")
+	if os.Getenv("XDG_CACHE_HOME") == "" || !strings.HasPrefix(os.Getenv("XDG_CACHE_HOME"), os.TempDir()) {
+		t.Setenv("XDG_CACHE_HOME", t.TempDir()) // each test its own answer cache
+	}
 	var out, errb bytes.Buffer
 	code = run(t.Context(), append([]string{"vidskim"}, args...), &out, &errb)
 	return code, out.String(), errb.String()

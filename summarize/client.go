@@ -17,17 +17,32 @@ type Client interface {
 	CreateChatCompletion(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error)
 }
 
-// Usage adds up what the server reported.
+// Usage adds up what the server reported. Answers taken from the cache
+// cost nothing and are counted apart.
 type Usage struct {
 	Requests         int `json:"requests"`
 	PromptTokens     int `json:"prompt_tokens"`
 	CompletionTokens int `json:"completion_tokens"`
+	Cached           int `json:"cached_answers"`
 }
 
-func (u *Usage) add(r openai.Usage) {
-	u.Requests++
-	u.PromptTokens += r.PromptTokens
-	u.CompletionTokens += r.CompletionTokens
+// count adds one answer: a request with its tokens, or a cache hit.
+func (u *Usage) count(a answer) {
+	switch {
+	case a.Cached:
+		u.Cached++
+	case a.Usage != (openai.Usage{}) || a.Text != "":
+		u.Requests++
+		u.PromptTokens += a.Usage.PromptTokens
+		u.CompletionTokens += a.Usage.CompletionTokens
+	}
+}
+
+func (u *Usage) merge(o Usage) {
+	u.Requests += o.Requests
+	u.PromptTokens += o.PromptTokens
+	u.CompletionTokens += o.CompletionTokens
+	u.Cached += o.Cached
 }
 
 // reasoningModel matches the o-series and gpt-5 families, which refuse
@@ -53,34 +68,108 @@ type answer struct {
 	Text         string
 	FinishReason string
 	Usage        openai.Usage
+	Cached       bool // from the cache: no request was made
 }
 
-// ask sends one request and checks the reply has something in it.
-func ask(ctx context.Context, c Client, req openai.ChatCompletionRequest) (answer, error) {
-	resp, err := c.CreateChatCompletion(ctx, req)
+// caller sends requests through the cache and the rate budget.
+type caller struct {
+	c     Client
+	cache *Cache // nil: no cache
+	lim   *limiter
+}
+
+func newCaller(c Client, opts Options) *caller {
+	return &caller{c: c, cache: opts.Cache, lim: newLimiter(opts.Budget)}
+}
+
+// ask answers one request from the cache when it can, else from the server
+// (pacing it under the budget), and stores what the server says.
+func (k *caller) ask(ctx context.Context, req openai.ChatCompletionRequest, tokens int) (answer, error) {
+	key := ""
+	if k.cache != nil {
+		var err error
+		if key, err = k.cache.key(req); err != nil {
+			return answer{}, err
+		}
+		if resp, ok := k.cache.get(key); ok {
+			a, err := reply(resp)
+			a.Cached = true
+			return a, err
+		}
+	}
+	if err := k.lim.wait(ctx, tokens); err != nil {
+		return answer{}, err
+	}
+	resp, err := k.c.CreateChatCompletion(ctx, req)
 	if err != nil {
 		return answer{}, describeError(err)
 	}
+	a, err := reply(resp)
+	if err == nil && k.cache != nil {
+		err = k.cache.put(key, resp)
+	}
+	return a, err
+}
+
+// reply checks a response has something in it.
+func reply(resp openai.ChatCompletionResponse) (answer, error) {
 	if len(resp.Choices) == 0 {
 		return answer{}, errors.New("the server answered with no choices")
 	}
 	ch := resp.Choices[0]
 	a := answer{Text: CleanText(ch.Message.Content), FinishReason: string(ch.FinishReason), Usage: resp.Usage}
-	if a.Text == "" && a.FinishReason != string(openai.FinishReasonContentFilter) {
+	if a.FinishReason == string(openai.FinishReasonContentFilter) {
+		return a, nil
+	}
+	if a.Text == "" {
 		return a, fmt.Errorf("the model answered with no text (finish_reason %q)", a.FinishReason)
 	}
 	return a, nil
+}
+
+// APIError is a refusal from the server, with its status, in one line.
+type APIError struct {
+	Status  int
+	Message string
+}
+
+func (e *APIError) Error() string {
+	return fmt.Sprintf("server said %d: %s%s", e.Status, e.Message, hint(e.Status))
+}
+
+// fatal errors fail the same way for every request of the run (a bad key,
+// a wrong model name or URL, a request the server will never take), so the
+// run stops at once instead of repeating them.
+func fatal(err error) bool {
+	var e *APIError
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.Status {
+	case 400, 401, 403, 404, 422:
+		return true
+	}
+	return false
+}
+
+// tooBig spots a request refused for carrying too many images or tokens,
+// which is worth splitting in two.
+var tooBigRE = regexp.MustCompile(`(?i)too many images|images? (per|in a) request|maximum (number of )?images|at most \d+ images|context.length|context_length_exceeded|maximum context|too many tokens|too large|too long`)
+
+func tooBig(err error) bool {
+	var e *APIError
+	return errors.As(err, &e) && (e.Status == 413 || (e.Status == 400 || e.Status == 422) && tooBigRE.MatchString(e.Message))
 }
 
 // describeError turns a go-openai error into one line that says what to do.
 func describeError(err error) error {
 	var api *openai.APIError
 	if errors.As(err, &api) {
-		return fmt.Errorf("server said %d: %s%s", api.HTTPStatusCode, oneLine(api.Message), hint(api.HTTPStatusCode))
+		return &APIError{Status: api.HTTPStatusCode, Message: oneLine(api.Message)}
 	}
 	var req *openai.RequestError
 	if errors.As(err, &req) {
-		return fmt.Errorf("server said %d: %s%s", req.HTTPStatusCode, oneLine(string(req.Body)), hint(req.HTTPStatusCode))
+		return &APIError{Status: req.HTTPStatusCode, Message: oneLine(string(req.Body))}
 	}
 	return err
 }

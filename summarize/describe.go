@@ -2,6 +2,7 @@ package summarize
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -33,6 +34,11 @@ type Options struct {
 	// Duration of the video in seconds, to tell the model where a chunk
 	// sits; 0 when unknown.
 	Duration float64
+	// Cache, when set, answers requests already answered and keeps new
+	// answers.
+	Cache *Cache
+	// Budget paces requests under per-minute limits.
+	Budget Budget
 }
 
 // DefaultModel is a cheap, capable vision model.
@@ -68,39 +74,81 @@ type Note struct {
 	FinishReason string
 }
 
+// Failure is a stretch of the video whose chunk failed after all retries.
+type Failure struct {
+	Start, End float64
+	Err        error
+}
+
+// Described is what the describe stage produced.
+type Described struct {
+	Notes    []Note    // in time order
+	Failures []Failure // in time order
+	Usage    Usage
+}
+
 // Describe is the pipeline stage that sends each chunk as it arrives, at
 // most Concurrency at a time (a full pool holds back the chunker, so memory
-// stays bounded), and returns the notes in time order.
-func Describe(ctx context.Context, c Client, opts Options, in <-chan chunk.Chunk) ([]Note, Usage, error) {
+// stays bounded). A chunk that fails after all retries is recorded and the
+// others go on; an error that would fail every request (a bad key, an
+// unknown model) stops the run at once and is returned.
+func Describe(ctx context.Context, c Client, opts Options, in <-chan chunk.Chunk) (Described, error) {
 	opts.applyDefaults()
+	return describe(ctx, newCaller(c, opts), opts, in)
+}
+
+func describe(ctx context.Context, k *caller, opts Options, in <-chan chunk.Chunk) (Described, error) {
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(opts.Concurrency)
 	var mu sync.Mutex
-	var notes []Note
-	var usage Usage
+	var d Described
 	for ch := range in {
 		if ctx.Err() != nil {
-			break // a request failed: send no more; upstream stops on the cancel
+			break // stopping: send no more; upstream stops on the cancel
 		}
 		g.Go(func() error {
-			n, u, err := describeOne(ctx, c, opts, ch)
+			notes, fails, u, err := describeChunk(ctx, k, opts, ch)
 			mu.Lock()
 			defer mu.Unlock()
-			usage.add(u)
-			if err != nil {
-				return fmt.Errorf("chunk %s-%s: %w", extract.Clock(ch.Start()), extract.Clock(ch.End()), err)
-			}
-			notes = append(notes, n)
-			return nil
+			d.Usage.merge(u)
+			d.Notes = append(d.Notes, notes...)
+			d.Failures = append(d.Failures, fails...)
+			return err
 		})
 	}
 	err := g.Wait()
-	sort.Slice(notes, func(i, j int) bool { return notes[i].Index < notes[j].Index })
-	return notes, usage, err
+	sort.Slice(d.Notes, func(i, j int) bool { return d.Notes[i].Start < d.Notes[j].Start })
+	sort.Slice(d.Failures, func(i, j int) bool { return d.Failures[i].Start < d.Failures[j].Start })
+	return d, err
+}
+
+// describeChunk describes one chunk. A chunk refused as too big (too many
+// images, or too long a context) is split in two and each half described,
+// down to single images. Only fatal errors are returned as errors.
+func describeChunk(ctx context.Context, k *caller, opts Options, ch chunk.Chunk) ([]Note, []Failure, Usage, error) {
+	n, a, err := describeOne(ctx, k, opts, ch)
+	var u Usage
+	u.count(a)
+	switch {
+	case err == nil:
+		return []Note{n}, nil, u, nil
+	case tooBig(err) && len(ch.Images) > 1:
+		half := len(ch.Images) / 2
+		n1, f1, u1, err1 := describeChunk(ctx, k, opts, chunk.Chunk{Index: ch.Index, Images: ch.Images[:half]})
+		n2, f2, u2, err2 := describeChunk(ctx, k, opts, chunk.Chunk{Index: ch.Index, Images: ch.Images[half:]})
+		u.merge(u1)
+		u.merge(u2)
+		return append(n1, n2...), append(f1, f2...), u, errors.Join(err1, err2)
+	case ctx.Err() != nil:
+		return nil, nil, u, ctx.Err()
+	case fatal(err):
+		return nil, nil, u, fmt.Errorf("chunk %s-%s: %w", extract.Clock(ch.Start()), extract.Clock(ch.End()), err)
+	}
+	return nil, []Failure{{Start: ch.Start(), End: ch.End(), Err: err}}, u, nil
 }
 
 // describeOne sends one chunk.
-func describeOne(ctx context.Context, c Client, opts Options, ch chunk.Chunk) (Note, openai.Usage, error) {
+func describeOne(ctx context.Context, k *caller, opts Options, ch chunk.Chunk) (Note, answer, error) {
 	parts := append([]openai.ChatMessagePart{{
 		Type: openai.ChatMessagePartTypeText,
 		Text: chunkHeader(ch.Start(), ch.End(), opts.Duration),
@@ -113,8 +161,11 @@ func describeOne(ctx context.Context, c Client, opts Options, ch chunk.Chunk) (N
 		},
 	}
 	setTokenLimit(&req, opts.MaxTokens)
-	a, err := ask(ctx, c, req)
+	a, err := k.ask(ctx, req, estimate(req, ch.Images, opts.Detail))
 	n := Note{Index: ch.Index, Start: ch.Start(), End: ch.End(), Times: ch.Times(),
 		Description: a.Text, FinishReason: a.FinishReason}
-	return n, a.Usage, err
+	if a.FinishReason == string(openai.FinishReasonContentFilter) && n.Description == "" {
+		n.Description = "(withheld by the provider's content filter)"
+	}
+	return n, a, err
 }

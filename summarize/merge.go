@@ -13,6 +13,10 @@ import (
 // them all.
 func Merge(ctx context.Context, c Client, opts Options, notes []Note) (string, Usage, error) {
 	opts.applyDefaults()
+	return merge(ctx, newCaller(c, opts), opts, notes)
+}
+
+func merge(ctx context.Context, k *caller, opts Options, notes []Note) (string, Usage, error) {
 	var usage Usage
 	if len(notes) == 0 {
 		return "", usage, fmt.Errorf("merge: no notes to merge")
@@ -21,24 +25,24 @@ func Merge(ctx context.Context, c Client, opts Options, notes []Note) (string, U
 		groups := groupNotes(notes, opts.MergeBudget)
 		next := make([]Note, 0, len(groups))
 		for _, g := range groups {
-			text, u, err := mergeRequest(ctx, c, opts, partialSystem, g)
-			usage.add(u)
+			a, err := mergeRequest(ctx, k, opts, partialSystem, g)
+			usage.count(a)
 			if err != nil {
 				return "", usage, fmt.Errorf("merge round %d: %w", round, err)
 			}
-			next = append(next, Note{Start: g[0].Start, End: g[len(g)-1].End, Description: text})
+			next = append(next, Note{Start: g[0].Start, End: g[len(g)-1].End, Description: a.Text})
 		}
 		notes = next
 	}
-	text, u, err := mergeRequest(ctx, c, opts, mergeSystem, notes)
-	usage.add(u)
+	a, err := mergeRequest(ctx, k, opts, mergeSystem, notes)
+	usage.count(a)
 	if err != nil {
 		return "", usage, fmt.Errorf("merge: %w", err)
 	}
-	return text, usage, nil
+	return a.Text, usage, nil
 }
 
-func mergeRequest(ctx context.Context, c Client, opts Options, system string, notes []Note) (string, openai.Usage, error) {
+func mergeRequest(ctx context.Context, k *caller, opts Options, system string, notes []Note) (answer, error) {
 	req := openai.ChatCompletionRequest{
 		Model: opts.Model,
 		Messages: []openai.ChatCompletionMessage{
@@ -47,8 +51,7 @@ func mergeRequest(ctx context.Context, c Client, opts Options, system string, no
 		},
 	}
 	setTokenLimit(&req, opts.MergeMaxTokens)
-	a, err := ask(ctx, c, req)
-	return a.Text, a.Usage, err
+	return k.ask(ctx, req, estimate(req, nil, opts.Detail))
 }
 
 // estimateTokens is a conservative count for English text: four

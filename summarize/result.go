@@ -21,6 +21,17 @@ type Result struct {
 	Summary  string      `json:"summary"`
 	Usage    Usage       `json:"usage"`
 	Warnings []string    `json:"warnings,omitempty"`
+	// Partial is set when some chunks failed and --partial summarized the
+	// rest; Failed lists the stretches that are missing.
+	Partial bool        `json:"partial,omitempty"`
+	Failed  []TimeRange `json:"failed,omitempty"`
+}
+
+// TimeRange is a stretch of the video, in seconds.
+type TimeRange struct {
+	Start float64 `json:"start_s"`
+	End   float64 `json:"end_s"`
+	Error string  `json:"error"`
 }
 
 // VideoInfo describes the input.
@@ -50,7 +61,8 @@ type ChunkInfo struct {
 	FinishReason string    `json:"finish_reason,omitempty"`
 }
 
-func newResult(v extract.Video, cfg Config, xs extract.Stats, ds dedupe.Stats, notes []Note, u Usage) Result {
+func newResult(v extract.Video, cfg Config, xs extract.Stats, ds dedupe.Stats, d Described) Result {
+	notes := d.Notes
 	m := cfg.Model
 	m.applyDefaults()
 	r := Result{
@@ -58,13 +70,17 @@ func newResult(v extract.Video, cfg Config, xs extract.Stats, ds dedupe.Stats, n
 		Frames:   FrameCounts{Sampled: ds.Sampled, Kept: ds.Kept, Dropped: ds.Dropped},
 		Model:    m.Model,
 		Detail:   string(m.Detail),
-		Usage:    u,
+		Usage:    d.Usage,
+		Partial:  len(d.Failures) > 0,
 		Warnings: xs.Warnings(v, cfg.Extract),
 		Chunks:   []ChunkInfo{},
 	}
 	end := v.Duration
 	if e := cfg.Extract.End; e > 0 && (end == 0 || e < end) {
 		end = e
+	}
+	for _, f := range d.Failures {
+		r.Failed = append(r.Failed, TimeRange{Start: round3(f.Start), End: round3(f.End), Error: oneLine(f.Err.Error())})
 	}
 	for i, n := range notes {
 		c := ChunkInfo{Start: round3(n.Start), End: round3(max(n.End, end)), Description: n.Description, FinishReason: n.FinishReason}
@@ -93,6 +109,13 @@ func (r Result) WriteJSON(w io.Writer) error {
 func (r Result) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Summary of %s\n\n", mdEscape(baseName(r.Video.Path)))
+	if r.Partial {
+		fmt.Fprintf(&b, "> **PARTIAL SUMMARY**: %d stretches of the video failed and are not covered:", len(r.Failed))
+		for _, f := range r.Failed {
+			fmt.Fprintf(&b, " %s-%s", extract.Clock(f.Start), extract.Clock(f.End))
+		}
+		b.WriteString(".\n\n")
+	}
 	fmt.Fprintf(&b, "%s, %dx%d. %d frames sampled, %d sent to %s in %d requests.\n\n",
 		extract.Clock(r.Video.Duration), r.Video.Width, r.Video.Height, r.Frames.Sampled, r.Frames.Kept, r.Model, r.Usage.Requests)
 	if r.Frames.Dropped > 0 {
@@ -112,8 +135,8 @@ func (r Result) WriteMarkdown(w io.Writer) error {
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "---\nUsage: %d requests, %d prompt tokens, %d completion tokens.\n",
-		r.Usage.Requests, r.Usage.PromptTokens, r.Usage.CompletionTokens)
+	fmt.Fprintf(&b, "---\nUsage: %d requests, %d prompt tokens, %d completion tokens; %d answers from the cache.\n",
+		r.Usage.Requests, r.Usage.PromptTokens, r.Usage.CompletionTokens, r.Usage.Cached)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
