@@ -24,6 +24,7 @@ const (
 	exitFailed  = 1 // the model or server failed, or the output could not be written
 	exitUsage   = 2 // bad flags or flag values
 	exitBadFile = 3 // the video cannot be read or decoded
+	exitSignal  = 130
 )
 
 // usageError marks errors in what the user typed.
@@ -50,6 +51,10 @@ func run(ctx context.Context, argv []string, stdout, stderr io.Writer) int {
 	err := app.RunContext(ctx, reorderArgs(app.Commands, argv))
 	if err == nil {
 		return exitOK
+	}
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		fmt.Fprintln(stderr, "vidskim: interrupted; the answers received so far are cached: run the same command again to resume")
+		return exitSignal
 	}
 	fmt.Fprintf(stderr, "vidskim: %s\n", oneLine(err.Error()))
 	var ue usageError

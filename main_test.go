@@ -202,3 +202,5 @@ func TestFramesCommand(t *testing.T) {
 		t.Errorf("first file %q", rep.Kept[0].File)
 	}
 }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

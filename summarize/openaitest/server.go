@@ -1,6 +1,7 @@
 package openaitest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -20,6 +21,7 @@ import (
 // Request is what the server received, parsed and checked.
 type Request struct {
 	N       int // order of arrival, from 1
+	ctx     context.Context
 	Path    string
 	Header  http.Header
 	Body    map[string]any
@@ -28,6 +30,9 @@ type Request struct {
 	Images  []Image
 	Problem []string // what failed validation; tests fail on any
 }
+
+// Context is the request's context: done when the client goes away.
+func (r Request) Context() context.Context { return r.ctx }
 
 // Image is one image_url part, decoded.
 type Image struct {
@@ -60,19 +65,30 @@ type Server struct {
 	mu       sync.Mutex
 	requests []Request
 	n        atomic.Int64
+	start    sync.Once
 }
 
-// New starts a fake server; it is closed when the test ends.
+// New makes a fake server; it is closed when the test ends. It starts
+// listening on the first call to BaseURL, so that everything a test sets
+// up before (Script, MaxImages, its own counters) happens before any
+// request, even one from another process.
 func New(t testing.TB) *Server {
 	t.Helper()
 	s := &Server{t: t, schema: loadSchema(t)}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.handle))
-	t.Cleanup(s.Close)
+	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.handle))
+	t.Cleanup(func() {
+		s.start.Do(func() {}) // never started: nothing to wait for
+		s.Close()
+	})
 	return s
 }
 
-// URL of the API base, as given to --base-url.
-func (s *Server) BaseURL() string { return s.Server.URL + "/v1" }
+// BaseURL starts the server (once) and returns its API base, as given to
+// --base-url.
+func (s *Server) BaseURL() string {
+	s.start.Do(s.Start)
+	return s.Server.URL + "/v1"
+}
 
 // Requests returns a copy of everything received so far.
 func (s *Server) Requests() []Request {
@@ -82,7 +98,7 @@ func (s *Server) Requests() []Request {
 }
 
 func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
-	req := Request{N: int(s.n.Add(1)), Path: r.URL.Path, Header: r.Header.Clone()}
+	req := Request{N: int(s.n.Add(1)), ctx: r.Context(), Path: r.URL.Path, Header: r.Header.Clone()}
 	raw, err := io.ReadAll(r.Body)
 	if err != nil {
 		req.Problem = append(req.Problem, "read body: "+err.Error())

@@ -1,0 +1,347 @@
+package summarize
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/vidskim/vidskim/chunk"
+	"github.com/vidskim/vidskim/dedupe"
+	"github.com/vidskim/vidskim/summarize/openaitest"
+)
+
+// retryingClient is the client the CLI builds: go-openai over RetryTransport.
+func retryingClient(s *openaitest.Server, retries int, timeout time.Duration) Client {
+	cfg := openai.DefaultConfig("sk-never-stored")
+	cfg.BaseURL = s.BaseURL()
+	cfg.HTTPClient = &http.Client{Transport: &RetryTransport{MaxRetries: retries, Timeout: timeout,
+		MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}}
+	return openai.NewClientWithConfig(cfg)
+}
+
+// sampleConfig makes one request per kept frame of sample.mp4.
+func sampleConfig(cache *Cache) Config {
+	return Config{Dedupe: dedupe.Options{Threshold: dedupe.DefaultThreshold},
+		Chunk: chunk.Options{FramesPerRequest: 1}, Model: Options{Cache: cache, Concurrency: 2}}
+}
+
+func TestRetryAfter429(t *testing.T) {
+	v := probeSample(t)
+	srv := openaitest.New(t)
+	var mu sync.Mutex
+	var arrivals []time.Time
+	srv.Script = func(r openaitest.Request) openaitest.Reply {
+		mu.Lock()
+		arrivals = append(arrivals, time.Now())
+		mu.Unlock()
+		if r.N <= 3 {
+			return openaitest.Reply{Status: 429, Header: map[string]string{"Retry-After": "1"},
+				Body: `{"error":{"message":"Rate limit reached","type":"requests"}}`}
+		}
+		return openaitest.Reply{}
+	}
+	cfg := sampleConfig(nil)
+	cfg.Model.Concurrency = 1
+	res, err := Run(t.Context(), retryingClient(srv, 5, 0), v, cfg, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Summary == "" || len(res.Chunks) != res.Frames.Kept {
+		t.Fatalf("chunks %d of %d kept frames", len(res.Chunks), res.Frames.Kept)
+	}
+	// One request at a time: the first was refused three times, and each
+	// retry came at least the second the server asked for after the refusal.
+	for i := 1; i <= 3; i++ {
+		if gap := arrivals[i].Sub(arrivals[i-1]); gap < 950*time.Millisecond {
+			t.Errorf("retry %d came %v after a Retry-After: 1", i, gap)
+		}
+	}
+	if got := len(srv.Requests()); got != res.Usage.Requests+3 {
+		t.Errorf("%d requests at the server, %d answered + 3 refused", got, res.Usage.Requests)
+	}
+}
+
+func TestRetryAfterForms(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		h    map[string]string
+		want time.Duration
+		ok   bool
+	}{
+		{map[string]string{"Retry-After": "3"}, 3 * time.Second, true},
+		{map[string]string{"Retry-After": "0.5"}, 500 * time.Millisecond, true},
+		{map[string]string{"retry-after-ms": "250", "Retry-After": "9"}, 250 * time.Millisecond, true},
+		{map[string]string{"Retry-After": now.Add(7 * time.Second).Format(http.TimeFormat)}, 7 * time.Second, true},
+		{map[string]string{"Retry-After": now.Add(-time.Hour).Format(http.TimeFormat)}, 0, true},
+		{map[string]string{"Retry-After": "soon"}, 0, false},
+		{map[string]string{}, 0, false},
+	}
+	for _, tt := range tests {
+		h := http.Header{}
+		for k, v := range tt.h {
+			h.Set(k, v)
+		}
+		got, ok := retryAfter(h, now)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("%v: got %v %v, want %v %v", tt.h, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestRetryHTML500AndTimeout(t *testing.T) {
+	tests := []struct {
+		name  string
+		first openaitest.Reply
+		hang  bool
+	}{
+		{"html 500", openaitest.Reply{Status: 500, Header: map[string]string{"Content-Type": "text/html"}, Body: "<html><h1>Internal Server Error</h1></html>"}, false},
+		{"html 502", openaitest.Reply{Status: 502, Header: map[string]string{"Content-Type": "text/html"}, Body: "<html>Bad Gateway</html>"}, false},
+		{"hung server", openaitest.Reply{}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := openaitest.New(t)
+			release := make(chan struct{})
+			defer close(release)
+			srv.Script = func(r openaitest.Request) openaitest.Reply {
+				if r.N > 1 {
+					return openaitest.Reply{}
+				}
+				if tt.hang {
+					<-release
+				}
+				return tt.first
+			}
+			in := make(chan chunk.Chunk, 1)
+			in <- testChunk(0, 0)
+			close(in)
+			d, err := Describe(t.Context(), retryingClient(srv, 3, 500*time.Millisecond), Options{}, in)
+			if err != nil || len(d.Notes) != 1 || len(d.Failures) != 0 {
+				t.Fatalf("err %v, notes %d, failures %v", err, len(d.Notes), d.Failures)
+			}
+			if n := len(srv.Requests()); n != 2 {
+				t.Errorf("%d requests, want the failure and one retry", n)
+			}
+		})
+	}
+}
+
+func TestFatalErrorsStopAtOnce(t *testing.T) {
+	v := probeSample(t)
+	srv := openaitest.New(t)
+	srv.Script = func(openaitest.Request) openaitest.Reply {
+		return openaitest.Reply{Status: 401, Body: `{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}`}
+	}
+	cfg := sampleConfig(nil)
+	cfg.Model.Concurrency = 1
+	_, err := Run(t.Context(), retryingClient(srv, 5, 0), v, cfg, quiet)
+	if err == nil || !strings.Contains(err.Error(), "check the API key") {
+		t.Fatalf("error %v", err)
+	}
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("a 401 was sent %d times", n)
+	}
+}
+
+// TestResumeAfterInterrupt: a run cancelled midway keeps every answer it
+// received; the next run sends only the requests not yet answered.
+func TestResumeAfterInterrupt(t *testing.T) {
+	v := probeSample(t)
+	cache := &Cache{Dir: t.TempDir()}
+	first := openaitest.New(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	var answered atomic.Int32
+	first.Script = func(r openaitest.Request) openaitest.Reply {
+		if answered.Load() >= 4 {
+			cancel() // the user presses Ctrl-C while this request is in flight
+			<-r.Context().Done()
+			return openaitest.Reply{Status: 503}
+		}
+		answered.Add(1)
+		return openaitest.Reply{}
+	}
+	cfg := sampleConfig(cache)
+	cfg.Model.Concurrency = 1
+	if _, err := Run(ctx, retryingClient(first, 2, 0), v, cfg, quiet); !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted run: %v", err)
+	}
+	second := openaitest.New(t)
+	res, err := Run(t.Context(), retryingClient(second, 2, 0), v, cfg, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunkReqs := len(second.Requests()) - 1 // the last is the merge
+	if want := len(res.Chunks) - 4; chunkReqs != want || res.Usage.Cached != 4 {
+		t.Errorf("resumed run sent %d chunk requests (cached %d), want %d: the 4 answered before must not be paid again",
+			chunkReqs, res.Usage.Cached, want)
+	}
+	third := openaitest.New(t)
+	if _, err := Run(t.Context(), retryingClient(third, 2, 0), v, cfg, quiet); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(third.Requests()); n != 0 {
+		t.Errorf("a third identical run sent %d requests, want 0", n)
+	}
+	checkCacheFiles(t, cache.Dir)
+}
+
+// checkCacheFiles: entries are private, complete JSON, and hold no key.
+func checkCacheFiles(t *testing.T, dir string) {
+	t.Helper()
+	n := 0
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		n++
+		info, _ := d.Info()
+		if info.Mode().Perm() != 0o600 || !strings.HasSuffix(p, ".json") {
+			t.Errorf("%s: mode %v", p, info.Mode().Perm())
+		}
+		data, _ := os.ReadFile(p)
+		if strings.Contains(string(data), "sk-never-stored") || !strings.HasPrefix(string(data), "{") {
+			t.Errorf("%s: holds the key, or is not an entry", p)
+		}
+		return nil
+	})
+	if n == 0 {
+		t.Error("no cache entries")
+	}
+}
+
+func TestSplitWhenTooManyImages(t *testing.T) {
+	v := probeSample(t)
+	srv := openaitest.New(t)
+	srv.Script = func(r openaitest.Request) openaitest.Reply {
+		if len(r.Images) > 3 {
+			return openaitest.Reply{Status: 400, Body: `{"error":{"message":"Too many images in request. Max is 3.","type":"invalid_request_error"}}`}
+		}
+		return openaitest.Reply{}
+	}
+	cfg := sampleConfig(nil)
+	cfg.Chunk.FramesPerRequest = 10
+	res, err := Run(t.Context(), retryingClient(srv, 0, 0), v, cfg, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	frames := 0
+	for _, c := range res.Chunks {
+		frames += len(c.FrameTimes)
+		if len(c.FrameTimes) > 3 {
+			t.Errorf("a chunk of %d frames was described", len(c.FrameTimes))
+		}
+	}
+	if frames != res.Frames.Kept {
+		t.Errorf("after splitting, %d of %d frames described", frames, res.Frames.Kept)
+	}
+}
+
+func TestFailedChunksAndPartial(t *testing.T) {
+	v := probeSample(t)
+	for _, partial := range []bool{false, true} {
+		srv := openaitest.New(t)
+		srv.Script = func(r openaitest.Request) openaitest.Reply {
+			if len(r.Images) > 0 && r.Images[0].Label == "[00:00:02]" {
+				return openaitest.Reply{Status: 503, Body: "upstream overloaded"}
+			}
+			return openaitest.Reply{}
+		}
+		cfg := sampleConfig(nil)
+		cfg.Partial = partial
+		res, err := Run(t.Context(), retryingClient(srv, 2, 0), v, cfg, quiet)
+		if !errors.Is(err, ErrPartial) || !strings.Contains(err.Error(), "00:00:02-00:00:02") {
+			t.Fatalf("partial=%v: error %v", partial, err)
+		}
+		if partial != (res.Summary != "") {
+			t.Errorf("partial=%v: summary %q", partial, res.Summary)
+		}
+		if partial && (!res.Partial || len(res.Failed) != 1 || !strings.Contains(res.Summary, "not described")) {
+			t.Errorf("partial result not marked: %+v", res)
+		}
+	}
+}
+
+func TestFinishReasons(t *testing.T) {
+	v := probeSample(t)
+	srv := openaitest.New(t)
+	srv.Script = func(r openaitest.Request) openaitest.Reply {
+		switch {
+		case len(r.Images) > 0 && r.Images[0].Label == "[00:00:01]":
+			return openaitest.Reply{Content: "The frame shows a", FinishReason: "length"}
+		case len(r.Images) > 0 && r.Images[0].Label == "[00:00:02]":
+			return openaitest.Reply{Content: " ", FinishReason: "content_filter"}
+		}
+		return openaitest.Reply{}
+	}
+	res, err := Run(t.Context(), retryingClient(srv, 0, 0), v, sampleConfig(nil), quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"00:00:01-00:00:01: description cut off", "00:00:02-00:00:02: withheld by the provider's content filter"} {
+		if !strings.Contains(res.Summary, want) {
+			t.Errorf("summary does not say %q:\n%s", want, res.Summary)
+		}
+	}
+	var b strings.Builder
+	res.WriteMarkdown(&b)
+	if !strings.Contains(b.String(), "cut off at the token limit") || !strings.Contains(b.String(), "withheld by the provider") {
+		t.Errorf("markdown does not mark the chunks:\n%s", b.String())
+	}
+}
+
+// TestNoGoroutineOutlivesCancel: after a cancelled run returns, ffmpeg's
+// readers, the stages and in-flight requests have all ended.
+func TestNoGoroutineOutlivesCancel(t *testing.T) {
+	v := probeSample(t)
+	before := runtime.NumGoroutine()
+	srv := openaitest.New(t)
+	srv.Script = func(r openaitest.Request) openaitest.Reply {
+		<-r.Context().Done()
+		return openaitest.Reply{Status: 503}
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+	defer cancel()
+	if _, err := Run(ctx, retryingClient(srv, 5, 0), v, sampleConfig(nil), quiet); err == nil {
+		t.Fatal("cancelled run succeeded")
+	}
+	http.DefaultClient.CloseIdleConnections()
+	http.DefaultTransport.(*http.Transport).CloseIdleConnections()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before+2 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before+2 {
+		buf := make([]byte, 1<<16)
+		t.Errorf("%d goroutines before, %d after:\n%s", before, n, buf[:runtime.Stack(buf, true)])
+	}
+}
+
+func TestLimiterPaces(t *testing.T) {
+	l := newLimiter(Budget{RPM: 60, TPM: 6000})
+	// Ten seconds' worth passes at once: 10 requests, 1000 tokens...
+	for i := range 10 {
+		if d := l.req.Reserve().Delay(); d > 0 {
+			t.Fatalf("request %d delayed %v inside the burst", i, d)
+		}
+	}
+	// ...and then one request a second.
+	if d := l.req.Reserve().Delay(); d < 900*time.Millisecond {
+		t.Errorf("11th request delayed only %v at 60 rpm", d)
+	}
+	if d := l.tok.ReserveN(time.Now(), 1000).Delay(); d > 0 {
+		t.Errorf("first 1000 tokens delayed %v", d)
+	}
+	if d := l.tok.ReserveN(time.Now(), 500).Delay(); d < 4*time.Second {
+		t.Errorf("500 more tokens at 6000 tpm delayed only %v", d)
+	}
+}
