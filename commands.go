@@ -8,13 +8,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
-	openai "github.com/sashabaranov/go-openai"
 	"github.com/urfave/cli/v2"
 
 	"github.com/vidskim/vidskim/chunk"
@@ -43,9 +40,12 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if format != "md" && format != "json" {
 		return usageError{fmt.Errorf("--format %q: must be md or json", format)}
 	}
-	key, baseURL := c.String("api-key"), c.String("base-url")
-	if key == "" && baseURL == "" {
-		return usageError{errors.New("no API key: " + howToConnect)}
+	prov, err := newProvider(c, &mo)
+	if err != nil {
+		return err
+	}
+	if max := prov.maxImages(); max > 0 && co.FramesPerRequest > max {
+		return usageError{fmt.Errorf("--frames-per-request %d: Azure OpenAI takes at most %d images a request", co.FramesPerRequest, max)}
 	}
 	if err := checkWritable(c.String("out")); err != nil {
 		return usageError{err}
@@ -64,7 +64,7 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err := checkRequestBudget(c.Context, c.Int("max-requests"), v, eo, do, co); err != nil {
 		return err
 	}
-	client := newClient(key, baseURL, c.Duration("timeout"), c.Int("max-retries"), log)
+	client := prov.client(log)
 	cfg := summarize.Config{Extract: eo, Dedupe: do, Chunk: co, Model: mo, Partial: c.Bool("partial")}
 	res, err := summarize.Run(c.Context, client, v, cfg, log)
 	res.Video.Path = path
@@ -126,24 +126,6 @@ func classify(err error) error {
 		}
 	}
 	return err
-}
-
-// newClient builds the go-openai client for OpenAI or any compatible
-// server, with retries, per-attempt timeouts, and a log line for each
-// retry. A missing key sends no Authorization header (local servers).
-func newClient(key, baseURL string, timeout time.Duration, retries int, log *slog.Logger) *openai.Client {
-	cfg := openai.DefaultConfig(key)
-	if baseURL != "" {
-		cfg.BaseURL = strings.TrimRight(baseURL, "/")
-	}
-	cfg.HTTPClient = &http.Client{Transport: &summarize.RetryTransport{
-		MaxRetries: retries,
-		Timeout:    timeout,
-		OnRetry: func(attempt, status int, wait time.Duration, err error) {
-			log.Warn("retrying request", "attempt", attempt, "status", status, "wait", wait.Round(time.Millisecond), "error", err)
-		},
-	}}
-	return openai.NewClientWithConfig(cfg)
 }
 
 // checkWritable fails early, before any paid request, when --out cannot

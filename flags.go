@@ -49,6 +49,10 @@ func modelFlags() []cli.Flag {
 	}
 }
 
+func summarizeFlags() []cli.Flag {
+	return append(append(append(selectFlags(), modelFlags()...), providerFlags()...), outputFlags()...)
+}
+
 func outputFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "format", Value: "md", Usage: "output format: md or json"},

@@ -47,7 +47,7 @@ func main() {
 // run is the whole CLI, callable from tests: it returns the exit code and
 // prints any error as one line on stderr.
 func run(ctx context.Context, argv []string, stdout, stderr io.Writer) int {
-	app := newApp(stdout, stderr)
+	app := newApp(argv, stdout, stderr)
 	err := app.RunContext(ctx, reorderArgs(app.Commands, argv))
 	if err == nil {
 		return exitOK
@@ -68,9 +68,10 @@ func run(ctx context.Context, argv []string, stdout, stderr io.Writer) int {
 	return exitFailed
 }
 
-func newApp(stdout, stderr io.Writer) *cli.App {
+func newApp(argv []string, stdout, stderr io.Writer) *cli.App {
 	onUsage := func(_ *cli.Context, err error, _ bool) error { return usageError{err} }
-	return &cli.App{
+	var fromFile map[string]bool
+	app := &cli.App{
 		Name:            "vidskim",
 		Usage:           "let a vision language model understand a video",
 		Writer:          stdout,
@@ -83,7 +84,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 				Name:         "summarize",
 				Usage:        "summarize a video with a vision model",
 				ArgsUsage:    "VIDEO",
-				Flags:        append(append(selectFlags(), modelFlags()...), outputFlags()...),
+				Flags:        summarizeFlags(),
 				OnUsageError: onUsage,
 				Action:       func(c *cli.Context) error { return summarizeCmd(c, stdout, stderr) },
 			},
@@ -95,8 +96,23 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 				OnUsageError: onUsage,
 				Action:       func(c *cli.Context) error { return framesCmd(c, stdout, stderr) },
 			},
+			{
+				Name:         "config",
+				Usage:        "print the effective settings of summarize (flags, env, config file, defaults), keys masked",
+				Flags:        summarizeFlags(),
+				OnUsageError: onUsage,
+				Action:       func(c *cli.Context) error { return configCmd(c, stdout, fromFile, argv) },
+			},
 		},
 	}
+	known := allFlagNames(app.Commands)
+	for _, cmd := range app.Commands {
+		cmd.Before = func(c *cli.Context) (err error) {
+			fromFile, err = applyConfig(c, known)
+			return err
+		}
+	}
+	return app
 }
 
 // newLogger sets up the one slog handler: diagnostics go to stderr, never

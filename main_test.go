@@ -11,13 +11,26 @@ import (
 	"github.com/vidskim/vidskim/summarize/openaitest"
 )
 
-// vidskim runs vidskim in-process with the environment cleared of keys.
+// vidskim runs vidskim in-process with the environment cleared of keys and
+// a config and cache directory of the test's own.
 func vidskim(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	t.Setenv("OPENAI_API_KEY", "")
-	t.Setenv("OPENAI_BASE_URL", "")
-	if os.Getenv("XDG_CACHE_HOME") == "" || !strings.HasPrefix(os.Getenv("XDG_CACHE_HOME"), os.TempDir()) {
+	return vidskimKeepEnv(t, nil, args...)
+}
+
+// vidskimKeepEnv is vidskim, keeping the variables named in keep.
+func vidskimKeepEnv(t *testing.T, keep map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	for _, k := range []string{"OPENAI_API_KEY", "OPENAI_BASE_URL", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "VIDSKIM_CONFIG"} {
+		if _, ok := keep[k]; !ok {
+			unsetenv(t, k)
+		}
+	}
+	if !strings.HasPrefix(os.Getenv("XDG_CACHE_HOME"), os.TempDir()) {
 		t.Setenv("XDG_CACHE_HOME", t.TempDir()) // each test its own answer cache
+	}
+	if !strings.HasPrefix(os.Getenv("XDG_CONFIG_HOME"), os.TempDir()) {
+		t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // and no user config
 	}
 	var out, errb bytes.Buffer
 	code = run(t.Context(), append([]string{"vidskim"}, args...), &out, &errb)
@@ -204,3 +217,11 @@ func TestFramesCommand(t *testing.T) {
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// unsetenv removes k for the test (an empty variable still counts as set
+// for flag defaults) and restores it after.
+func unsetenv(t *testing.T, k string) {
+	t.Helper()
+	t.Setenv(k, "") // registers the restore, and forbids t.Parallel
+	os.Unsetenv(k)
+}

@@ -36,14 +36,16 @@ func DefaultCacheDir() (string, error) {
 	return filepath.Join(d, "vidskim"), nil
 }
 
-// key hashes the request as sent.
-func (c *Cache) key(req openai.ChatCompletionRequest) (string, error) {
+// key hashes the request as sent, plus extra: what affects the answer but
+// is not in the body go-openai writes (a zero temperature, which it omits).
+func (c *Cache) key(req openai.ChatCompletionRequest, extra string) (string, error) {
 	body, err := json.Marshal(req)
 	if err != nil {
 		return "", err
 	}
 	h := sha256.New()
 	h.Write([]byte(cacheVersion))
+	h.Write([]byte(extra + "\n"))
 	h.Write(body)
 	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -76,10 +76,15 @@ type caller struct {
 	c     Client
 	cache *Cache // nil: no cache
 	lim   *limiter
+	extra string // cache key material not in the request body
 }
 
 func newCaller(c Client, opts Options) *caller {
-	return &caller{c: c, cache: opts.Cache, lim: newLimiter(opts.Budget)}
+	extra := "temperature=default"
+	if opts.Temperature != nil {
+		extra = fmt.Sprintf("temperature=%v", *opts.Temperature)
+	}
+	return &caller{c: c, cache: opts.Cache, lim: newLimiter(opts.Budget), extra: extra}
 }
 
 // ask answers one request from the cache when it can, else from the server
@@ -88,7 +93,7 @@ func (k *caller) ask(ctx context.Context, req openai.ChatCompletionRequest, toke
 	key := ""
 	if k.cache != nil {
 		var err error
-		if key, err = k.cache.key(req); err != nil {
+		if key, err = k.cache.key(req, k.extra); err != nil {
 			return answer{}, err
 		}
 		if resp, ok := k.cache.get(key); ok {
@@ -156,9 +161,14 @@ func fatal(err error) bool {
 // which is worth splitting in two.
 var tooBigRE = regexp.MustCompile(`(?i)too many images|images? (per|in a) request|maximum (number of )?images|at most \d+ images|context.length|context_length_exceeded|maximum context|too many tokens|too large|too long`)
 
+// singleImageRE matches servers that take one image a request (Ollama's
+// llama3.2-vision: "vision model only supports a single image per message").
+var singleImageRE = regexp.MustCompile(`(?i)(single|one) image per (message|request|prompt)|only supports? (a single|one) image`)
+
 func tooBig(err error) bool {
 	var e *APIError
-	return errors.As(err, &e) && (e.Status == 413 || (e.Status == 400 || e.Status == 422) && tooBigRE.MatchString(e.Message))
+	return errors.As(err, &e) && (e.Status == 413 || singleImageRE.MatchString(e.Message) ||
+		(e.Status == 400 || e.Status == 422) && tooBigRE.MatchString(e.Message))
 }
 
 // describeError turns a go-openai error into one line that says what to do.

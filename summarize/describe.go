@@ -39,6 +39,12 @@ type Options struct {
 	Cache *Cache
 	// Budget paces requests under per-minute limits.
 	Budget Budget
+	// Temperature and Seed are sent when set (nil: the server's default).
+	Temperature *float32
+	Seed        *int
+	// TokenParam names the token-limit field: TokenParamAuto picks by model
+	// family; TokenParamMax or TokenParamCompletion force one.
+	TokenParam string
 }
 
 // DefaultModel is a cheap, capable vision model.
@@ -153,14 +159,9 @@ func describeOne(ctx context.Context, k *caller, opts Options, ch chunk.Chunk) (
 		Type: openai.ChatMessagePartTypeText,
 		Text: chunkHeader(ch.Start(), ch.End(), opts.Duration),
 	}}, ch.Parts(opts.Detail)...)
-	req := openai.ChatCompletionRequest{
-		Model: opts.Model,
-		Messages: []openai.ChatCompletionMessage{
-			{Role: openai.ChatMessageRoleSystem, Content: chunkSystem},
-			{Role: openai.ChatMessageRoleUser, MultiContent: parts},
-		},
-	}
-	setTokenLimit(&req, opts.MaxTokens)
+	req := opts.newRequest(opts.MaxTokens,
+		openai.ChatCompletionMessage{Role: openai.ChatMessageRoleSystem, Content: chunkSystem},
+		openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, MultiContent: parts})
 	a, err := k.ask(ctx, req, estimate(req, ch.Images, opts.Detail))
 	n := Note{Index: ch.Index, Start: ch.Start(), End: ch.End(), Times: ch.Times(),
 		Description: a.Text, FinishReason: a.FinishReason}

@@ -43,14 +43,9 @@ func merge(ctx context.Context, k *caller, opts Options, notes []Note) (string, 
 }
 
 func mergeRequest(ctx context.Context, k *caller, opts Options, system string, notes []Note) (answer, error) {
-	req := openai.ChatCompletionRequest{
-		Model: opts.Model,
-		Messages: []openai.ChatCompletionMessage{
-			{Role: openai.ChatMessageRoleSystem, Content: system},
-			{Role: openai.ChatMessageRoleUser, Content: formatNotes(notes)},
-		},
-	}
-	setTokenLimit(&req, opts.MergeMaxTokens)
+	req := opts.newRequest(opts.MergeMaxTokens,
+		openai.ChatCompletionMessage{Role: openai.ChatMessageRoleSystem, Content: system},
+		openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: formatNotes(notes)})
 	return k.ask(ctx, req, estimate(req, nil, opts.Detail))
 }
 

@@ -246,6 +246,49 @@ func TestSplitWhenTooManyImages(t *testing.T) {
 	}
 }
 
+// TestOneImageServer: a server that takes one image a request and says so
+// with a 500 (as Ollama does for llama3.2-vision) is not retried but split.
+func TestOneImageServer(t *testing.T) {
+	v := probeSample(t)
+	srv := openaitest.New(t)
+	srv.Script = func(r openaitest.Request) openaitest.Reply {
+		if len(r.Images) > 1 {
+			return openaitest.Reply{Status: 500, Body: `{"error":{"message":"vision model only supports a single image per message","type":"api_error"}}`}
+		}
+		return openaitest.Reply{}
+	}
+	cfg := sampleConfig(nil)
+	cfg.Chunk.FramesPerRequest = 4
+	res, err := Run(t.Context(), retryingClient(srv, 5, 0), v, cfg, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Chunks) != res.Frames.Kept {
+		t.Errorf("%d chunks for %d frames", len(res.Chunks), res.Frames.Kept)
+	}
+	refused := 0
+	for _, r := range srv.Requests() {
+		if len(r.Images) > 1 {
+			refused++
+		}
+	}
+	// Chunks of 4 split to 2 and then 1: each refusal is sent once, never retried.
+	var refusals func(n int) int
+	refusals = func(n int) int {
+		if n <= 1 {
+			return 0
+		}
+		return 1 + refusals(n/2) + refusals(n-n/2)
+	}
+	want := 0
+	for k := res.Frames.Kept; k > 0; k -= 4 {
+		want += refusals(min(k, 4))
+	}
+	if refused != want {
+		t.Errorf("%d refused requests, want %d (one per split, no retries)", refused, want)
+	}
+}
+
 func TestFailedChunksAndPartial(t *testing.T) {
 	v := probeSample(t)
 	for _, partial := range []bool{false, true} {

@@ -1,6 +1,7 @@
 package summarize
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -44,6 +45,9 @@ func (t *RetryTransport) base() http.RoundTripper {
 func (t *RetryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	for attempt := 0; ; attempt++ {
 		resp, err := t.attempt(req, attempt)
+		if resp != nil && resp.StatusCode >= 500 && permanent(resp) {
+			return resp, err
+		}
 		if !retryable(resp, err) || attempt >= t.MaxRetries || req.Context().Err() != nil {
 			return resp, err
 		}
@@ -128,6 +132,18 @@ func retryable(resp *http.Response, err error) bool {
 func isConnReset(err error) bool {
 	var op *net.OpError
 	return errors.As(err, &op)
+}
+
+// permanent peeks at a 5xx body for a refusal that no retry will change
+// (Ollama answers 500 to a second image for a one-image model); the body
+// is put back for the caller.
+func permanent(resp *http.Response) bool {
+	head, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
+	return err == nil && singleImageRE.Match(head)
 }
 
 // backoff is the server's Retry-After when it gives one, else an

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -23,6 +24,7 @@ type Request struct {
 	N       int // order of arrival, from 1
 	ctx     context.Context
 	Path    string
+	Query   url.Values
 	Header  http.Header
 	Body    map[string]any
 	Model   string
@@ -98,7 +100,7 @@ func (s *Server) Requests() []Request {
 }
 
 func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
-	req := Request{N: int(s.n.Add(1)), ctx: r.Context(), Path: r.URL.Path, Header: r.Header.Clone()}
+	req := Request{N: int(s.n.Add(1)), ctx: r.Context(), Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone()}
 	raw, err := io.ReadAll(r.Body)
 	if err != nil {
 		req.Problem = append(req.Problem, "read body: "+err.Error())

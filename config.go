@@ -1,0 +1,143 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	"github.com/urfave/cli/v2"
+)
+
+// configPath is $VIDSKIM_CONFIG, else config.toml in the user's config
+// directory ($XDG_CONFIG_HOME/vidskim on Linux).
+func configPath() string {
+	if p := os.Getenv("VIDSKIM_CONFIG"); p != "" {
+		return p
+	}
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "vidskim", "config.toml")
+}
+
+// applyConfig fills the flags that neither the command line nor the
+// environment set from the config file, so flags win over env and env
+// over the file. Keys are flag names ("model", "base-url", "fps"). It
+// returns the names it set, for `vidskim config`.
+func applyConfig(c *cli.Context, known map[string]bool) (map[string]bool, error) {
+	path := configPath()
+	fromFile := map[string]bool{}
+	if path == "" {
+		return fromFile, nil
+	}
+	var settings map[string]any
+	meta, err := toml.DecodeFile(path, &settings)
+	if errors.Is(err, os.ErrNotExist) {
+		return fromFile, nil
+	}
+	if err != nil {
+		return nil, usageError{fmt.Errorf("config %s: %v", path, err)}
+	}
+	_ = meta
+	for key, v := range settings {
+		switch {
+		case !known[key]:
+			return nil, usageError{fmt.Errorf("config %s: unknown setting %q (settings are flag names, such as model or base-url)", path, key)}
+		case !hasFlag(c, key) || c.IsSet(key):
+			continue // another command's setting, or set by flag or env
+		}
+		if err := c.Set(key, fmt.Sprint(v)); err != nil {
+			return nil, usageError{fmt.Errorf("config %s: %s: %v", path, key, err)}
+		}
+		fromFile[key] = true
+	}
+	if (fromFile["api-key"] || fromFile["azure-api-key"]) && worldReadable(path) {
+		fmt.Fprintf(c.App.ErrWriter, "vidskim: warning: %s holds an API key and others can read it (chmod 600 it)\n", path)
+	}
+	return fromFile, nil
+}
+
+func hasFlag(c *cli.Context, name string) bool {
+	for _, f := range c.Command.Flags {
+		for _, n := range f.Names() {
+			if n == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func worldReadable(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().Perm()&0o044 != 0
+}
+
+// allFlagNames is every setting any command knows.
+func allFlagNames(cmds []*cli.Command) map[string]bool {
+	known := map[string]bool{}
+	for _, cmd := range cmds {
+		for _, f := range cmd.Flags {
+			known[f.Names()[0]] = true
+		}
+	}
+	return known
+}
+
+// secretFlags are never printed.
+var secretFlags = map[string]bool{"api-key": true, "azure-api-key": true}
+
+// configCmd prints the effective summarize settings and where each came
+// from, with keys masked.
+func configCmd(c *cli.Context, stdout io.Writer, fromFile map[string]bool, argv []string) error {
+	fmt.Fprintf(stdout, "# config file: %s\n", configPath())
+	var names []string
+	for _, f := range c.Command.Flags {
+		if n := f.Names()[0]; n != "help" {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		v := fmt.Sprint(c.Value(n))
+		switch {
+		case secretFlags[n] && v != "":
+			v = fmt.Sprintf("(set, %d characters, masked)", len(v))
+		case (n == "temperature" || n == "seed") && !c.IsSet(n):
+			v = "(unset: the server's default)"
+		}
+		fmt.Fprintf(stdout, "%-20s = %-40q # %s\n", n, v, source(c, n, fromFile, argv))
+	}
+	return nil
+}
+
+// source says where a setting's value came from.
+func source(c *cli.Context, name string, fromFile map[string]bool, argv []string) string {
+	for _, a := range argv {
+		if a == "--"+name || strings.HasPrefix(a, "--"+name+"=") {
+			return "flag"
+		}
+	}
+	if fromFile[name] {
+		return "config file"
+	}
+	for _, f := range c.Command.Flags {
+		if f.Names()[0] != name {
+			continue
+		}
+		if ev, ok := f.(interface{ GetEnvVars() []string }); ok {
+			for _, e := range ev.GetEnvVars() {
+				if os.Getenv(e) != "" {
+					return "env " + e
+				}
+			}
+		}
+	}
+	return "default"
+}
