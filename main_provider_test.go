@@ -32,7 +32,9 @@ func TestProviders(t *testing.T) {
 		{"gpt-5 takes max_completion_tokens", func(u string) []string {
 			return []string{"--base-url", u + "/v1", "--api-key", "k", "--model", "gpt-5-mini"}
 		}, nil, "/v1/chat/completions", map[string]string{"Authorization": "Bearer k"}, []string{"max_completion_tokens"}, []string{"max_tokens"}},
-		{"keyless local server", func(u string) []string { return []string{"--base-url", u + "/v1", "--model", "llava:7b", "--token-param", "max_tokens"} }, nil,
+		{"keyless local server", func(u string) []string {
+			return []string{"--base-url", u + "/v1", "--model", "llava:7b", "--token-param", "max_tokens"}
+		}, nil,
 			"/v1/chat/completions", map[string]string{"Authorization": "", "api-key": ""}, []string{"max_tokens"}, []string{"max_completion_tokens"}},
 		{"azure", func(u string) []string {
 			return []string{"--azure-endpoint", u, "--azure-deployment", "vision-prod", "--model", "gpt-4o"}
