@@ -24,6 +24,7 @@ func selectFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "max-gap", Usage: "keep at least one frame every this many seconds, even when nothing changes (0: off)"},
 		&cli.IntFlag{Name: "max-frames", Usage: "keep at most this many frames, dropping those that add least (0: no cap)"},
 		&cli.BoolFlag{Name: "keyframes", Usage: "sample keyframes only: much faster, coarser in time"},
+		&cli.BoolFlag{Name: "exact", Usage: "decode every picture (by default non-reference pictures are skipped: a third faster, times still true)"},
 		&cli.StringFlag{Name: "detail", Value: "low", Usage: "image detail: low (within 512x512) or high (short side 768, long side 2000)"},
 		&cli.IntFlag{Name: "frames-per-request", Value: 10, Usage: "most images in one request"},
 		&cli.BoolFlag{Name: "verbose", Usage: "more diagnostics on stderr"},
@@ -89,7 +90,7 @@ func selectOptions(c *cli.Context) (extract.Options, dedupe.Options, chunk.Optio
 		return eo, do, co, "", usageError{fmt.Errorf("--fps %g: must be more than 0 and at most %d", fps, extract.MaxFPS)}
 	}
 	long, short := detail.Budget()
-	eo = extract.Options{FPS: c.Float64("fps"), Start: start, End: end, MaxLong: long, MaxShort: short, Keyframes: c.Bool("keyframes")}
+	eo = extract.Options{FPS: c.Float64("fps"), Start: start, End: end, MaxLong: long, MaxShort: short, Keyframes: c.Bool("keyframes"), Exact: c.Bool("exact")}
 	if err := eo.Validate(extract.Video{}); err != nil {
 		return eo, do, co, "", usageError{err}
 	}

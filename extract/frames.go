@@ -138,8 +138,11 @@ func buildArgs(v Video, o Options, w, h int) []string {
 	if o.End > 0 {
 		in["t"] = num(o.End - o.Start)
 	}
-	if o.Keyframes {
+	switch {
+	case o.Keyframes:
 		in["skip_frame"] = "nokey"
+	case !o.Exact:
+		in["skip_frame"] = "noref"
 	}
 	return ffmpeg.Input("file:"+v.Path, in).
 		Get(strconv.Itoa(v.StreamIndex)).
