@@ -97,14 +97,14 @@ func TestThresholdZeroKeepsAll(t *testing.T) {
 
 func TestMaxGap(t *testing.T) {
 	kept, _ := runSelection(t, "noise.mp4", Options{Threshold: DefaultThreshold, MaxGap: 3})
-	// A still scene sampled once a second keeps a frame every 3 s (a
-	// sample comes at the first decoded picture after each second, so a
-	// gap can exceed 3 s by a fraction of a second).
-	if len(kept) != 3 {
-		t.Fatalf("kept at %v, want 3 frames 3 s apart", times(kept))
+	// A still scene sampled once a second keeps a frame every 3 s; the
+	// gap can exceed 3 s by up to one sampling interval, as a frame is kept
+	// at the first sample after the gap runs out.
+	if len(kept) < 2 || len(kept) > 3 {
+		t.Fatalf("kept at %v, want a frame about every 3 s", times(kept))
 	}
 	for i := 1; i < len(kept); i++ {
-		if gap := kept[i].Time - kept[i-1].Time; gap < 3 || gap > 3.5 {
+		if gap := kept[i].Time - kept[i-1].Time; gap < 3 || gap > 4.5 {
 			t.Errorf("kept at %v: a gap of %v s", times(kept), gap)
 		}
 	}

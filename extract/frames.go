@@ -161,7 +161,7 @@ func selectExpr(v Video, o Options) string {
 	f := num(o.FPS)
 	e := fmt.Sprintf("isnan(prev_t)+gt(floor(t*%s),floor(prev_t*%s))", f, f)
 	if end := o.end(v); end > 0 {
-		tail := max(0, end-o.Start-o.TailWindow)
+		tail := max(0, end-o.Start-o.tailWindow(v))
 		e += fmt.Sprintf("+gte(t,%s)", num(tail))
 	}
 	return e

@@ -29,7 +29,9 @@ type Options struct {
 	Exact bool
 	// TailWindow is how many seconds before the end ffmpeg also passes
 	// frames, so that the very last picture of the video is considered even
-	// when it falls between two sampling instants; 0 means 1 second.
+	// when it falls between two sampling instants; 0 means four frame
+	// durations (1 s when the frame rate is unknown). Every picture in the
+	// window is scaled and piped, so it stays short.
 	TailWindow float64
 	// FFmpegPath is the ffmpeg binary; "" means "ffmpeg" from PATH.
 	FFmpegPath string
@@ -49,9 +51,7 @@ func (o *Options) applyDefaults() {
 	if o.MaxShort == 0 {
 		o.MaxShort = 512
 	}
-	if o.TailWindow == 0 {
-		o.TailWindow = 1
-	}
+
 	if o.FFmpegPath == "" {
 		o.FFmpegPath = "ffmpeg"
 	}
@@ -76,6 +76,17 @@ func (o Options) Validate(v Video) error {
 		return fmt.Errorf("frame size bound %dx%d is too small", o.MaxLong, o.MaxShort)
 	}
 	return nil
+}
+
+// tailWindow is TailWindow or its default for v.
+func (o Options) tailWindow(v Video) float64 {
+	switch {
+	case o.TailWindow > 0:
+		return o.TailWindow
+	case v.FrameRate > 0:
+		return min(1, max(0.05, 4/v.FrameRate))
+	}
+	return 1
 }
 
 // end returns the end of the sampled range, or 0 when it is unknown.
