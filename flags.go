@@ -51,14 +51,34 @@ func modelFlags() []cli.Flag {
 }
 
 func summarizeFlags() []cli.Flag {
-	return append(append(append(selectFlags(), modelFlags()...), providerFlags()...), outputFlags()...)
+	return append(append(append(append(selectFlags(), modelFlags()...), providerFlags()...), jobFlags()...), outputFlags()...)
 }
 
 func outputFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "format", Value: "md", Usage: "output format: md or json"},
+		&cli.StringFlag{Name: "format", Value: "md", Usage: "output format: md, json, srt or vtt (timed descriptions, or the narration lines)"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the output to this file instead of stdout"},
+		&cli.StringFlag{Name: "report", Usage: "also write a self-contained HTML report (summary, then each kept frame beside its description)"},
+		&cli.Float64Flag{Name: "max-cost", Usage: "refuse to start a run whose estimated cost (upper bound, USD) exceeds this (0: no limit)"},
 	}
+}
+
+// jobFlags say what the model is asked for; summarize and plan share them.
+func jobFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "mode", Value: "summary", Usage: "summary, surveillance (an event log; keeps a frame every 60 s at least) or narration (a timed voice-over script)"},
+		&cli.StringFlag{Name: "prompt", Usage: "your own instruction, added to every prompt (e.g. \"focus on the license plates\")"},
+		&cli.StringFlag{Name: "models", Usage: "a JSON model table (token rules and prices) to add to or override the built-in one"},
+	}
+}
+
+// planFlags are plan's own: what it needs of summarize's, and its format.
+func planFlags() []cli.Flag {
+	return append(append(selectFlags(), jobFlags()...),
+		&cli.StringFlag{Name: "model", Value: summarize.DefaultModel, Usage: "vision model name"},
+		&cli.IntFlag{Name: "max-tokens", Value: 400, Usage: "token limit of each chunk description"},
+		&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text or json"},
+	)
 }
 
 func framesFlags() []cli.Flag {
@@ -110,6 +130,26 @@ func selectOptions(c *cli.Context) (extract.Options, dedupe.Options, chunk.Optio
 		return eo, do, co, "", usageError{err}
 	}
 	return eo, do, co, detail, nil
+}
+
+// jobOptions reads the mode, the user's prompt and the model table.
+func jobOptions(c *cli.Context, o *summarize.Options, do *dedupe.Options) (summarize.Models, error) {
+	mode, err := summarize.ParseMode(c.String("mode"))
+	if err != nil {
+		return summarize.Models{}, usageError{err}
+	}
+	o.Mode, o.Prompt = mode, c.String("prompt")
+	if mode == summarize.ModeSurveillance && !c.IsSet("max-gap") {
+		do.MaxGap = 60 // "still empty at 03:10" needs a frame now and then
+	}
+	models, err := summarize.LoadModels(c.String("models"))
+	if err != nil {
+		return models, usageError{err}
+	}
+	if m, known := models.Lookup(o.Model); known {
+		o.Pricing = &m
+	}
+	return models, nil
 }
 
 // modelOptions turns the model flags into summarize options.

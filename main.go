@@ -97,6 +97,14 @@ func newApp(argv []string, stdout, stderr io.Writer) *cli.App {
 				Action:       func(c *cli.Context) error { return framesCmd(c, stdout, stderr) },
 			},
 			{
+				Name:         "plan",
+				Usage:        "sample and select frames, then print the requests, tokens and cost the run would take, on several models; no model is called",
+				ArgsUsage:    "VIDEO",
+				Flags:        planFlags(),
+				OnUsageError: onUsage,
+				Action:       func(c *cli.Context) error { return planCmd(c, stdout, stderr) },
+			},
+			{
 				Name:         "config",
 				Usage:        "print the effective settings of summarize (flags, env, config file, defaults), keys masked",
 				Flags:        summarizeFlags(),

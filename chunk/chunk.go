@@ -49,6 +49,10 @@ type Image struct {
 type Chunk struct {
 	Index  int
 	Images []Image
+	// Next is when the last image stops being current: the time of the
+	// next kept frame, or the end of the range. The frames between were
+	// dropped as the same as the last image.
+	Next float64
 }
 
 // Start and End are the times of the first and last image.
@@ -86,6 +90,9 @@ type Options struct {
 	FramesPerRequest int
 	// Quality is the JPEG quality, 1-100; 0 means 80.
 	Quality int
+	// End is the end of the range in seconds, the Next of the last chunk;
+	// 0 means the last image's time.
+	End float64
 }
 
 func (o *Options) applyDefaults() {
@@ -109,15 +116,17 @@ func Encode(f extract.Frame, quality int) (Image, error) {
 }
 
 // Run is the pipeline stage: it encodes frames as they arrive and sends a
-// chunk each time one is full, and the remainder when in closes. It does
+// chunk once it is full and the next frame has arrived (which says until
+// when its last image holds), and the remainder when in closes. It does
 // not close out.
 func Run(ctx context.Context, opts Options, in <-chan extract.Frame, out chan<- Chunk) error {
 	opts.applyDefaults()
 	cur := Chunk{}
-	flush := func() error {
+	flush := func(next float64) error {
 		if len(cur.Images) == 0 {
 			return nil
 		}
+		cur.Next = max(next, cur.End())
 		select {
 		case out <- cur:
 			cur = Chunk{Index: cur.Index + 1}
@@ -127,19 +136,19 @@ func Run(ctx context.Context, opts Options, in <-chan extract.Frame, out chan<- 
 		}
 	}
 	for f := range in {
+		if len(cur.Images) >= opts.FramesPerRequest {
+			if err := flush(f.Time); err != nil {
+				return err
+			}
+		}
 		im, err := Encode(f, opts.Quality)
 		if err != nil {
 			return err
 		}
 		cur.Images = append(cur.Images, im)
-		if len(cur.Images) >= opts.FramesPerRequest {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return flush()
+	return flush(opts.End)
 }

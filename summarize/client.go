@@ -24,6 +24,8 @@ type Usage struct {
 	PromptTokens     int `json:"prompt_tokens"`
 	CompletionTokens int `json:"completion_tokens"`
 	Cached           int `json:"cached_answers"`
+	// CostUSD is the usage priced with the model table (0 when unknown).
+	CostUSD float64 `json:"cost_usd,omitempty"`
 }
 
 // count adds one answer: a request with its tokens, or a cache hit.
@@ -43,6 +45,7 @@ func (u *Usage) merge(o Usage) {
 	u.PromptTokens += o.PromptTokens
 	u.CompletionTokens += o.CompletionTokens
 	u.Cached += o.Cached
+	u.CostUSD += o.CostUSD
 }
 
 // reasoningModel matches the o-series and gpt-5 families, which refuse

@@ -45,6 +45,13 @@ type Options struct {
 	// TokenParam names the token-limit field: TokenParamAuto picks by model
 	// family; TokenParamMax or TokenParamCompletion force one.
 	TokenParam string
+	// Mode picks the prompts; "" means ModeSummary.
+	Mode Mode
+	// Prompt is the user's own instruction, added to every prompt.
+	Prompt string
+	// Model table entry for estimates (rate pacing, plan); zero means the
+	// built-in table's entry for Model.
+	Pricing *Model
 }
 
 // DefaultModel is a cheap, capable vision model.
@@ -68,6 +75,9 @@ func (o *Options) applyDefaults() {
 	}
 	if o.MergeBudget == 0 {
 		o.MergeBudget = 24000
+	}
+	if o.Mode == "" {
+		o.Mode = ModeSummary
 	}
 }
 
@@ -157,10 +167,10 @@ func describeChunk(ctx context.Context, k *caller, opts Options, ch chunk.Chunk)
 func describeOne(ctx context.Context, k *caller, opts Options, ch chunk.Chunk) (Note, answer, error) {
 	parts := append([]openai.ChatMessagePart{{
 		Type: openai.ChatMessagePartTypeText,
-		Text: chunkHeader(ch.Start(), ch.End(), opts.Duration),
+		Text: opts.chunkHeader(ch.Times(), ch.Next),
 	}}, ch.Parts(opts.Detail)...)
 	req := opts.newRequest(opts.MaxTokens,
-		openai.ChatCompletionMessage{Role: openai.ChatMessageRoleSystem, Content: chunkSystem},
+		openai.ChatCompletionMessage{Role: openai.ChatMessageRoleSystem, Content: opts.system("chunk")},
 		openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, MultiContent: parts})
 	a, err := k.ask(ctx, req, estimate(req, ch.Images, opts.Detail))
 	n := Note{Index: ch.Index, Start: ch.Start(), End: ch.End(), Times: ch.Times(),

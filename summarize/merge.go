@@ -25,7 +25,7 @@ func merge(ctx context.Context, k *caller, opts Options, notes []Note) (string, 
 		groups := groupNotes(notes, opts.MergeBudget)
 		next := make([]Note, 0, len(groups))
 		for _, g := range groups {
-			a, err := mergeRequest(ctx, k, opts, partialSystem, g)
+			a, err := mergeRequest(ctx, k, opts, opts.system("partial"), g)
 			usage.count(a)
 			if err != nil {
 				return "", usage, fmt.Errorf("merge round %d: %w", round, err)
@@ -34,7 +34,7 @@ func merge(ctx context.Context, k *caller, opts Options, notes []Note) (string, 
 		}
 		notes = next
 	}
-	a, err := mergeRequest(ctx, k, opts, mergeSystem, notes)
+	a, err := mergeRequest(ctx, k, opts, opts.system("merge"), notes)
 	usage.count(a)
 	if err != nil {
 		return "", usage, fmt.Errorf("merge: %w", err)

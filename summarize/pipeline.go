@@ -20,6 +20,9 @@ type Config struct {
 	Dedupe  dedupe.Options
 	Chunk   chunk.Options
 	Model   Options
+	// KeepImages keeps every kept frame's JPEG in the Result, for the HTML
+	// report (memory then grows with the frames kept).
+	KeepImages bool
 	// Partial summarizes what succeeded when some chunks failed after all
 	// retries (the result is marked partial and Run still returns
 	// ErrPartial); without it such a run returns an error and no summary.
@@ -37,6 +40,9 @@ var ErrPartial = errors.New("some chunks failed after all retries")
 func Run(ctx context.Context, c Client, v extract.Video, cfg Config, log *slog.Logger) (Result, error) {
 	cfg.Model.Duration = v.Duration
 	cfg.Model.applyDefaults()
+	if cfg.Chunk.End == 0 {
+		cfg.Chunk.End = rangeEnd(v, cfg.Extract)
+	}
 	k := newCaller(c, cfg.Model)
 	g, gctx := errgroup.WithContext(ctx)
 	kept := make(chan extract.Frame, 2)
@@ -54,13 +60,19 @@ func Run(ctx context.Context, c Client, v extract.Video, cfg Config, log *slog.L
 		defer close(chunks)
 		return chunk.Run(gctx, cfg.Chunk, kept, chunks)
 	})
+	var images []ReportImage
+	var toDescribe <-chan chunk.Chunk = chunks
+	if cfg.KeepImages {
+		toDescribe = keepImages(gctx, g, chunks, &images)
+	}
 	g.Go(func() error {
 		var err error
-		d, err = describe(gctx, k, cfg.Model, chunks)
+		d, err = describe(gctx, k, cfg.Model, toDescribe)
 		return err
 	})
 	err := g.Wait()
 	res := newResult(v, cfg, xs, ds, d)
+	res.Images = images
 	if err != nil {
 		return res, err
 	}
@@ -82,7 +94,45 @@ func Run(ctx context.Context, c Client, v extract.Video, cfg Config, log *slog.L
 		return res, err
 	}
 	res.Summary = summary + incompleteNote(d)
+	if cfg.Model.Mode == ModeNarration {
+		res.Script = res.Cues()
+	}
+	if p := cfg.Model.Pricing; p != nil {
+		res.Usage.CostUSD = p.Cost(res.Usage.PromptTokens, res.Usage.CompletionTokens)
+		long, short := cfg.Model.Detail.Budget()
+		w, h := extract.FitSize(v.Width, v.Height, long, short)
+		sizes := make([]Size, ds.Kept)
+		for i := range sizes {
+			sizes[i] = Size{w, h}
+		}
+		perReq := cfg.Chunk.FramesPerRequest
+		if perReq == 0 {
+			perReq = 10
+		}
+		e := cfg.Model.Estimate(*p, true, sizes, perReq)
+		res.Estimate = &e
+	}
 	return res, partial
+}
+
+// keepImages passes chunks on while keeping a copy of their images.
+func keepImages(ctx context.Context, g *errgroup.Group, in <-chan chunk.Chunk, images *[]ReportImage) <-chan chunk.Chunk {
+	out := make(chan chunk.Chunk)
+	g.Go(func() error {
+		defer close(out)
+		for c := range in {
+			for _, im := range c.Images {
+				*images = append(*images, ReportImage{Time: im.Time, JPEG: im.JPEG})
+			}
+			select {
+			case out <- c:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		return nil
+	})
+	return out
 }
 
 // failedRanges lists the failed stretches with the first reason.

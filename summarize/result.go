@@ -17,6 +17,7 @@ type Result struct {
 	Frames   FrameCounts `json:"frames"`
 	Model    string      `json:"model"`
 	Detail   string      `json:"detail"`
+	Mode     string      `json:"mode"`
 	Chunks   []ChunkInfo `json:"chunks"`
 	Summary  string      `json:"summary"`
 	Usage    Usage       `json:"usage"`
@@ -25,6 +26,18 @@ type Result struct {
 	// rest; Failed lists the stretches that are missing.
 	Partial bool        `json:"partial,omitempty"`
 	Failed  []TimeRange `json:"failed,omitempty"`
+	// Script is the narration, line by line (narration mode only).
+	Script []Cue `json:"script,omitempty"`
+	// Estimate is what the run was expected to cost, beside Usage.
+	Estimate *Estimate `json:"estimate,omitempty"`
+	// Images are the kept frames, kept only for --report.
+	Images []ReportImage `json:"-"`
+}
+
+// ReportImage is a kept frame for the HTML report.
+type ReportImage struct {
+	Time float64
+	JPEG []byte
 }
 
 // TimeRange is a stretch of the video, in seconds.
@@ -70,15 +83,13 @@ func newResult(v extract.Video, cfg Config, xs extract.Stats, ds dedupe.Stats, d
 		Frames:   FrameCounts{Sampled: ds.Sampled, Kept: ds.Kept, Dropped: ds.Dropped},
 		Model:    m.Model,
 		Detail:   string(m.Detail),
+		Mode:     string(m.Mode),
 		Usage:    d.Usage,
 		Partial:  len(d.Failures) > 0,
 		Warnings: xs.Warnings(v, cfg.Extract),
 		Chunks:   []ChunkInfo{},
 	}
-	end := v.Duration
-	if e := cfg.Extract.End; e > 0 && (end == 0 || e < end) {
-		end = e
-	}
+	end := rangeEnd(v, cfg.Extract)
 	for _, f := range d.Failures {
 		r.Failed = append(r.Failed, TimeRange{Start: round3(f.Start), End: round3(f.End), Error: oneLine(f.Err.Error())})
 	}
@@ -93,6 +104,15 @@ func newResult(v extract.Video, cfg Config, xs extract.Stats, ds dedupe.Stats, d
 		r.Chunks = append(r.Chunks, c)
 	}
 	return r
+}
+
+// rangeEnd is the end of the sampled range: --end, else the video's end.
+func rangeEnd(v extract.Video, eo extract.Options) float64 {
+	end := v.Duration
+	if e := eo.End; e > 0 && (end == 0 || e < end) {
+		end = e
+	}
+	return end
 }
 
 func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
@@ -124,7 +144,22 @@ func (r Result) WriteMarkdown(w io.Writer) error {
 	for _, w := range r.Warnings {
 		fmt.Fprintf(&b, "> Warning: %s\n\n", w)
 	}
-	fmt.Fprintf(&b, "%s\n\n## Timeline\n\n", r.Summary)
+	fmt.Fprintf(&b, "%s\n\n", r.Summary)
+	if len(r.Script) > 0 {
+		b.WriteString("## Narration script\n\n")
+		for _, c := range r.Script {
+			fmt.Fprintf(&b, "- **%s-%s** %s\n", stamp(c.Start, "."), stamp(c.End, "."), c.Text)
+		}
+		b.WriteString("\n")
+	}
+	if e := r.Estimate; e != nil {
+		fmt.Fprintf(&b, "Estimated before the run: %d input tokens, at most %d output tokens, at most $%.4f. Actual: %d prompt and %d completion tokens", e.InputTokens, e.OutputCeiling, e.CostUSD, r.Usage.PromptTokens, r.Usage.CompletionTokens)
+		if r.Usage.CostUSD > 0 {
+			fmt.Fprintf(&b, ", $%.4f", r.Usage.CostUSD)
+		}
+		b.WriteString(".\n\n")
+	}
+	b.WriteString("## Timeline\n\n")
 	for _, c := range r.Chunks {
 		fmt.Fprintf(&b, "### %s - %s\n\n%s\n", extract.Clock(c.Start), extract.Clock(c.End), c.Description)
 		switch c.FinishReason {

@@ -1,0 +1,131 @@
+package summarize
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Cue is one timed line of subtitles or script.
+type Cue struct {
+	Start float64 `json:"start_s"`
+	End   float64 `json:"end_s"`
+	Text  string  `json:"text"`
+}
+
+var scriptLine = regexp.MustCompile(`^\s*\[(\d{1,2}):(\d{2}):(\d{2})(?:\.\d+)?\]\s*(.+?)\s*$`)
+
+// Cues turns the result into timed cues: for narration, each
+// "[HH:MM:SS] sentence" line the model wrote; otherwise one cue a chunk.
+// They are made valid: in order, not overlapping, within the video, none
+// empty in time.
+func (r Result) Cues() []Cue {
+	var cues []Cue
+	for _, c := range r.Chunks {
+		lines := []Cue{}
+		if r.Mode == string(ModeNarration) {
+			lines = parseScript(c.Description)
+		}
+		if len(lines) == 0 {
+			lines = []Cue{{Start: c.Start, Text: c.Description}}
+		}
+		for i := range lines {
+			lines[i].Start = max(lines[i].Start, c.Start) // a line never starts before its chunk
+			lines[i].End = c.End
+			if i+1 < len(lines) {
+				lines[i].End = lines[i+1].Start
+			}
+		}
+		cues = append(cues, lines...)
+	}
+	return validCues(cues, r.Video.Duration)
+}
+
+func parseScript(text string) []Cue {
+	var out []Cue
+	for _, l := range strings.Split(text, "\n") {
+		m := scriptLine.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		h, _ := strconv.Atoi(m[1])
+		mi, _ := strconv.Atoi(m[2])
+		s, _ := strconv.Atoi(m[3])
+		out = append(out, Cue{Start: float64(h*3600 + mi*60 + s), Text: m[4]})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	return out
+}
+
+// minCue is the shortest a cue may last, so a player shows it at all.
+const minCue = 0.5
+
+// validCues sorts cues, clamps them to the video, ends each no later than
+// the next begins, and drops empty ones.
+func validCues(cues []Cue, duration float64) []Cue {
+	sort.SliceStable(cues, func(i, j int) bool { return cues[i].Start < cues[j].Start })
+	var out []Cue
+	for i, c := range cues {
+		c.Text = strings.TrimSpace(c.Text)
+		if duration > 0 {
+			c.Start, c.End = min(c.Start, duration), min(c.End, duration)
+		}
+		if c.End < c.Start+minCue {
+			c.End = c.Start + minCue
+		}
+		if i+1 < len(cues) && c.End > cues[i+1].Start {
+			c.End = cues[i+1].Start
+		}
+		if duration > 0 && c.End > duration {
+			c.End = duration
+		}
+		if c.Text == "" || c.End <= c.Start || (len(out) > 0 && c.Start < out[len(out)-1].End) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// WriteSRT writes cues as SubRip subtitles.
+func WriteSRT(w io.Writer, cues []Cue) error {
+	var b strings.Builder
+	for i, c := range cues {
+		fmt.Fprintf(&b, "%d\n%s --> %s\n%s\n\n", i+1, stamp(c.Start, ","), stamp(c.End, ","), cueText(c.Text))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteVTT writes cues as WebVTT.
+func WriteVTT(w io.Writer, cues []Cue) error {
+	var b strings.Builder
+	b.WriteString("WEBVTT\n\n")
+	for _, c := range cues {
+		t := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(cueText(c.Text))
+		fmt.Fprintf(&b, "%s --> %s\n%s\n\n", stamp(c.Start, "."), stamp(c.End, "."), t)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// cueText keeps a cue's text from ending the cue early: no blank lines,
+// no arrow.
+func cueText(s string) string {
+	var lines []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, strings.ReplaceAll(l, "-->", "->"))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// stamp formats seconds as HH:MM:SS,mmm (SRT) or HH:MM:SS.mmm (VTT).
+func stamp(sec float64, sep string) string {
+	ms := int64(sec*1000 + 0.5)
+	return fmt.Sprintf("%02d:%02d:%02d%s%03d", ms/3600000, ms/60000%60, ms/1000%60, sep, ms%1000)
+}
