@@ -64,7 +64,10 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	}
 	client := prov.client(log)
 	cfg := summarize.Config{Extract: eo, Dedupe: do, Chunk: co, Model: mo, Partial: c.Bool("partial"), KeepImages: c.String("report") != ""}
+	var done func()
+	cfg.OnProgress, done = newProgress(stderr, c.Bool("quiet"))
 	res, err := summarize.Run(c.Context, client, v, cfg, log)
+	done()
 	res.Video.Path = path
 	if err != nil && !(errors.Is(err, summarize.ErrPartial) && res.Summary != "") {
 		return classify(err)

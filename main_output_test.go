@@ -200,3 +200,21 @@ func screenshot(t *testing.T, page, png string) {
 		t.Fatalf("no screenshot: %v", err)
 	}
 }
+
+// TestLineProgress: when stderr is not a terminal, progress is plain
+// lines, ending with the finished state; --quiet prints none.
+func TestLineProgress(t *testing.T) {
+	openaitest.NeedFFmpeg(t)
+	srv := openaitest.New(t)
+	code, _, stderr := vidskim(t, "summarize", "testdata/sample.mp4", "--base-url", srv.BaseURL())
+	if code != 0 || !strings.Contains(stderr, "progress: 100% decoded 00:00:11 of 00:00:12, frames 13 sampled / 10 kept, requests") {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	}
+	if strings.Contains(stderr, "\x1b[") || strings.Contains(stderr, "\r") {
+		t.Error("terminal control codes in non-terminal progress")
+	}
+	_, _, stderr = vidskim(t, "summarize", "testdata/sample.mp4", "--base-url", srv.BaseURL(), "-q")
+	if strings.Contains(stderr, "progress:") {
+		t.Errorf("--quiet printed progress: %s", stderr)
+	}
+}

@@ -31,6 +31,9 @@ type Options struct {
 	// frame is passed on before the input ends, and up to MaxFrames frames
 	// are held in memory.
 	MaxFrames int
+	// OnFrame, when set, is told of every sampled frame and whether it
+	// was kept (for progress displays).
+	OnFrame func(t float64, kept bool)
 }
 
 // Stats counts what the stage saw and kept.
@@ -77,6 +80,9 @@ func (d *Filter) keep(f extract.Frame) (bool, Signature, error) {
 	if keep {
 		d.last, d.lastT, d.any = sig, f.Time, true
 		d.Stats.Kept++
+	}
+	if d.opts.OnFrame != nil {
+		d.opts.OnFrame(f.Time, keep)
 	}
 	return keep, sig, nil
 }

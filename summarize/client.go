@@ -80,6 +80,8 @@ type caller struct {
 	cache *Cache // nil: no cache
 	lim   *limiter
 	extra string // cache key material not in the request body
+	// progress counts requests; nil when nobody watches.
+	progress *tracker
 }
 
 func newCaller(c Client, opts Options) *caller {
@@ -108,7 +110,9 @@ func (k *caller) ask(ctx context.Context, req openai.ChatCompletionRequest, toke
 	if err := k.lim.wait(ctx, tokens); err != nil {
 		return answer{}, err
 	}
+	k.progress.update(func(p *Progress) { p.Sent++ })
 	resp, err := k.c.CreateChatCompletion(ctx, req)
+	k.progress.update(func(p *Progress) { p.Answered++; p.Tokens += resp.Usage.TotalTokens })
 	if err != nil {
 		return answer{}, describeError(err)
 	}

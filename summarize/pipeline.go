@@ -23,6 +23,10 @@ type Config struct {
 	// KeepImages keeps every kept frame's JPEG in the Result, for the HTML
 	// report (memory then grows with the frames kept).
 	KeepImages bool
+	// OnProgress, when set, is told how the run goes: after each frame
+	// sampled and each request sent or answered. It is called from several
+	// goroutines, one at a time, and must return quickly.
+	OnProgress func(Progress)
 	// Partial summarizes what succeeded when some chunks failed after all
 	// retries (the result is marked partial and Run still returns
 	// ErrPartial); without it such a run returns an error and no summary.
@@ -44,6 +48,16 @@ func Run(ctx context.Context, c Client, v extract.Video, cfg Config, log *slog.L
 		cfg.Chunk.End = rangeEnd(v, cfg.Extract)
 	}
 	k := newCaller(c, cfg.Model)
+	k.progress = newTracker(cfg.OnProgress, cfg.Chunk.End)
+	cfg.Dedupe.OnFrame = func(t float64, kept bool) {
+		k.progress.update(func(p *Progress) {
+			p.Sampled++
+			p.Position = t
+			if kept {
+				p.Kept++
+			}
+		})
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	kept := make(chan extract.Frame, 2)
 	chunks := make(chan chunk.Chunk)
@@ -71,6 +85,7 @@ func Run(ctx context.Context, c Client, v extract.Video, cfg Config, log *slog.L
 		return err
 	})
 	err := g.Wait()
+	k.progress.update(func(p *Progress) { p.Done = true })
 	res := newResult(v, cfg, xs, ds, d)
 	res.Images = images
 	if err != nil {
