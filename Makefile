@@ -4,7 +4,7 @@ GO    ?= go
 VIDEO ?= testdata/sample.mp4
 SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build test lint bench demo fuzz clean
+.PHONY: all deps build test lint bench demo fuzz clean report-check
 
 all: build
 
@@ -46,9 +46,17 @@ bench: deps
 	$(GO) test -run '^$$' -bench . -benchtime 20x ./dedupe
 	$(GO) test -run '^$$' -bench Goal -benchtime 1x -timeout 60m .
 
+# Renders an HTML report in headless Chromium and saves a screenshot to look
+# at (report.png). Installs Debian's chromium when missing.
+report-check: deps
+	@command -v chromium >/dev/null 2>&1 || { echo "installing chromium"; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	VIDSKIM_SCREENSHOT=$(CURDIR)/report.png $(GO) test -count=1 -run TestHTMLReport .
+	@echo "screenshot: report.png"
+
 fuzz:
 	$(GO) test ./extract -run '^$$' -fuzz FuzzParseProbe -fuzztime 30s
 	$(GO) test . -run '^$$' -fuzz FuzzParseTime -fuzztime 30s
 
 clean:
-	rm -rf vidskim demo-frames
+	rm -rf vidskim demo-frames report.png

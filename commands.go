@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 
 	"github.com/urfave/cli/v2"
 
@@ -64,6 +66,16 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	}
 	client := prov.client(log)
 	cfg := summarize.Config{Extract: eo, Dedupe: do, Chunk: co, Model: mo, Partial: c.Bool("partial"), KeepImages: c.String("report") != ""}
+	if c.Bool("transcribe") || c.Bool("transcript-only") {
+		cfg.Transcribe = &summarize.TranscribeConfig{
+			Client:  prov.transcriber(c.String("transcribe-base-url"), log),
+			Options: summarize.TranscribeOptions{Model: c.String("transcribe-model"), Cache: mo.Cache},
+			Audio:   extract.AudioOptions{MaxBytes: pieceBytes()},
+		}
+	}
+	if c.Bool("transcript-only") {
+		return transcriptOnly(c, v, cfg, format, path, stdout)
+	}
 	var done func()
 	cfg.OnProgress, done = newProgress(stderr, c.Bool("quiet"))
 	res, err := summarize.Run(c.Context, client, v, cfg, log)
@@ -110,4 +122,11 @@ func classify(err error) error {
 		}
 	}
 	return err
+}
+
+// pieceBytes is the upload limit for audio pieces; tests lower it with
+// VIDSKIM_AUDIO_PIECE_BYTES to exercise splitting on short audio.
+func pieceBytes() int {
+	n, _ := strconv.Atoi(os.Getenv("VIDSKIM_AUDIO_PIECE_BYTES"))
+	return max(n, 0)
 }

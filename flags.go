@@ -78,6 +78,8 @@ func planFlags() []cli.Flag {
 		&cli.StringFlag{Name: "model", Value: summarize.DefaultModel, Usage: "vision model name"},
 		&cli.IntFlag{Name: "max-tokens", Value: 400, Usage: "token limit of each chunk description"},
 		&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text or json"},
+		&cli.BoolFlag{Name: "transcribe", Usage: "include transcribing the audio"},
+		&cli.StringFlag{Name: "transcribe-model", Value: "whisper-1", Usage: "transcription model"},
 	)
 }
 

@@ -126,6 +126,13 @@ func planCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	p.Video = summarize.VideoInfo{Path: path, Duration: v.Duration, Width: v.Width, Height: v.Height, Codec: v.Codec}
 	p.Frames = summarize.FrameCounts{Sampled: rep.Sampled, Kept: len(rep.Kept), Dropped: rep.Dropped}
 	p.Warnings = append(rep.Warnings, p.Warnings...)
+	if c.Bool("transcribe") {
+		if v.HasAudio {
+			p.Transcription = models.TranscriptionFor(c.String("transcribe-model"), (rangeEnd(v, eo)-eo.Start)/60)
+		} else {
+			p.Warnings = append(p.Warnings, "no audio stream: nothing to transcribe")
+		}
+	}
 	if format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -145,6 +152,13 @@ func writePlan(w io.Writer, p summarize.Plan) error {
 	fmt.Fprintf(&b, "\nrequests: %d (%d frames a request, detail %s, plus merging)\n", e.Requests, p.PerReq, p.Detail)
 	fmt.Fprintf(&b, "input tokens: %d (images %d, text %d); output at most %d\n", e.InputTokens, e.ImageTokens, e.TextTokens, e.OutputCeiling)
 	fmt.Fprintf(&b, "cost on %s: at most $%.4f (input $%.4f, output at most $%.4f)\n", e.Model, e.CostUSD, e.InputCostUSD, e.OutputCostUSD)
+	if t := p.Transcription; t != nil {
+		price := fmt.Sprintf("$%.4f", t.USD)
+		if !t.Known {
+			price = "unknown price"
+		}
+		fmt.Fprintf(&b, "transcription: %.1f minutes of audio on %s: %s\n", t.Minutes, t.Model, price)
+	}
 	for _, warn := range p.Warnings {
 		fmt.Fprintf(&b, "warning: %s\n", warn)
 	}
@@ -157,4 +171,12 @@ func writePlan(w io.Writer, p summarize.Plan) error {
 	tw.Flush()
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// rangeEnd is the end of the sampled range: --end, else the video's end.
+func rangeEnd(v extract.Video, eo extract.Options) float64 {
+	if eo.End > 0 && (v.Duration == 0 || eo.End < v.Duration) {
+		return eo.End
+	}
+	return v.Duration
 }

@@ -28,6 +28,10 @@ func providerFlags() []cli.Flag {
 		&cli.StringFlag{Name: "api-version", Value: defaultAzureAPIVersion, Usage: "Azure OpenAI API version"},
 		&cli.Float64Flag{Name: "temperature", Usage: "sampling temperature, 0 for the most repeatable answers (default: the server's)"},
 		&cli.IntFlag{Name: "seed", Usage: "seed for reproducible sampling, where the server supports it"},
+		&cli.BoolFlag{Name: "transcribe", Usage: "transcribe the audio and give the model what is said beside the frames"},
+		&cli.StringFlag{Name: "transcribe-model", Value: "whisper-1", Usage: "transcription model"},
+		&cli.StringFlag{Name: "transcribe-base-url", Usage: "OpenAI-compatible /audio/transcriptions server (default: --base-url), e.g. a whisper.cpp or faster-whisper server"},
+		&cli.BoolFlag{Name: "transcript-only", Usage: "only transcribe: write the transcript (md, json, srt or vtt) and send no frames"},
 		&cli.StringFlag{Name: "token-param", Value: "auto", Usage: "token-limit field: auto (max_completion_tokens for o-series and gpt-5, else max_tokens), max_tokens, or max_completion_tokens"},
 	}
 }
@@ -91,6 +95,16 @@ func (p provider) maxImages() int {
 		return azureMaxImages
 	}
 	return 0
+}
+
+// transcriber builds the client for /audio/transcriptions: the same
+// provider, at --transcribe-base-url when given.
+func (p provider) transcriber(baseURL string, log *slog.Logger) *openai.Client {
+	if baseURL != "" {
+		p.baseURL, p.azure = baseURL, false
+	}
+	p.zeroTemperature = false
+	return p.client(log)
 }
 
 // client builds the go-openai client: OpenAI, Azure (deployment URL,

@@ -63,15 +63,20 @@ func (c *Cache) get(key string) (openai.ChatCompletionResponse, bool) {
 	return resp, true
 }
 
-// put stores resp under key: a private temp file, then a rename.
+// put stores resp under key.
 func (c *Cache) put(key string, resp openai.ChatCompletionResponse) error {
-	dir := filepath.Dir(c.path(key))
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("cache: %w", err)
-	}
 	data, err := json.Marshal(resp)
 	if err != nil {
 		return err
+	}
+	return c.putRaw(key, data)
+}
+
+// putRaw stores data under key: a private temp file, then a rename.
+func (c *Cache) putRaw(key string, data []byte) error {
+	dir := filepath.Dir(c.path(key))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("cache: %w", err)
 	}
 	f, err := os.CreateTemp(dir, ".tmp-*")
 	if err != nil {

@@ -82,6 +82,8 @@ type caller struct {
 	extra string // cache key material not in the request body
 	// progress counts requests; nil when nobody watches.
 	progress *tracker
+	// transcript, when set, is the speech to put beside the frames.
+	transcript *transcriptSlot
 }
 
 func newCaller(c Client, opts Options) *caller {

@@ -165,10 +165,16 @@ func describeChunk(ctx context.Context, k *caller, opts Options, ch chunk.Chunk)
 
 // describeOne sends one chunk.
 func describeOne(ctx context.Context, k *caller, opts Options, ch chunk.Chunk) (Note, answer, error) {
-	parts := append([]openai.ChatMessagePart{{
-		Type: openai.ChatMessagePartTypeText,
-		Text: opts.chunkHeader(ch.Times(), ch.Next),
-	}}, ch.Parts(opts.Detail)...)
+	parts := []openai.ChatMessagePart{{Type: openai.ChatMessagePartTypeText, Text: opts.chunkHeader(ch.Times(), ch.Next)}}
+	segs, err := k.transcript.wait(ctx)
+	if err != nil {
+		return Note{}, answer{}, err
+	}
+	if lines := linesIn(segs, ch.Start(), max(ch.Next, ch.End()+0.001)); lines != "" {
+		parts = append(parts, openai.ChatMessagePart{Type: openai.ChatMessagePartTypeText,
+			Text: "What is said in this stretch (transcript):\n" + lines})
+	}
+	parts = append(parts, ch.Parts(opts.Detail)...)
 	req := opts.newRequest(opts.MaxTokens,
 		openai.ChatCompletionMessage{Role: openai.ChatMessageRoleSystem, Content: opts.system("chunk")},
 		openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, MultiContent: parts})

@@ -25,7 +25,7 @@ func merge(ctx context.Context, k *caller, opts Options, notes []Note) (string, 
 		groups := groupNotes(notes, opts.MergeBudget)
 		next := make([]Note, 0, len(groups))
 		for _, g := range groups {
-			a, err := mergeRequest(ctx, k, opts, opts.system("partial"), g)
+			a, err := mergeRequest(ctx, k, opts, opts.system("partial"), g, g[0].Start, g[len(g)-1].End+1)
 			usage.count(a)
 			if err != nil {
 				return "", usage, fmt.Errorf("merge round %d: %w", round, err)
@@ -34,7 +34,7 @@ func merge(ctx context.Context, k *caller, opts Options, notes []Note) (string, 
 		}
 		notes = next
 	}
-	a, err := mergeRequest(ctx, k, opts, opts.system("merge"), notes)
+	a, err := mergeRequest(ctx, k, opts, opts.system("merge"), notes, 0, 1e12)
 	usage.count(a)
 	if err != nil {
 		return "", usage, fmt.Errorf("merge: %w", err)
@@ -42,10 +42,22 @@ func merge(ctx context.Context, k *caller, opts Options, notes []Note) (string, 
 	return a.Text, usage, nil
 }
 
-func mergeRequest(ctx context.Context, k *caller, opts Options, system string, notes []Note) (answer, error) {
+// mergeRequest merges notes, with the speech from..to when it fits.
+func mergeRequest(ctx context.Context, k *caller, opts Options, system string, notes []Note, from, to float64) (answer, error) {
+	text := formatNotes(notes)
+	segs, err := k.transcript.wait(ctx)
+	if err != nil {
+		return answer{}, err
+	}
+	// The whole transcript goes along when it fits beside the notes, so
+	// the summary can quote what was said; otherwise the notes (which
+	// drew on it) must do.
+	if t := linesIn(segs, from, to); t != "" && (len(t)+len(text))/4 <= opts.MergeBudget {
+		text += "\n\nTranscript of the speech:\n" + t
+	}
 	req := opts.newRequest(opts.MergeMaxTokens,
 		openai.ChatCompletionMessage{Role: openai.ChatMessageRoleSystem, Content: system},
-		openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: formatNotes(notes)})
+		openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: text})
 	return k.ask(ctx, req, estimate(req, nil, opts.Detail))
 }
 

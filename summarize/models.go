@@ -37,6 +37,8 @@ type Models struct {
 	Sources []string `json:"sources"`
 	Models  []Model  `json:"models"`
 	Compare []string `json:"compare"`
+	// Transcription is the price of a minute of audio, by model.
+	Transcription map[string]float64 `json:"transcription_usd_per_minute"`
 }
 
 // LoadModels returns the built-in table, with the entries of the JSON file
@@ -66,6 +68,9 @@ func LoadModels(path string) (Models, error) {
 	}
 	if len(user.Compare) > 0 {
 		m.Compare = user.Compare
+	}
+	for k, v := range user.Transcription {
+		m.Transcription[k] = v
 	}
 	return m, nil
 }

@@ -27,6 +27,9 @@ type Config struct {
 	// sampled and each request sent or answered. It is called from several
 	// goroutines, one at a time, and must return quickly.
 	OnProgress func(Progress)
+	// Transcribe, when set, transcribes the audio and gives each request
+	// the speech of its stretch, and the merge the whole transcript.
+	Transcribe *TranscribeConfig
 	// Partial summarizes what succeeded when some chunks failed after all
 	// retries (the result is marked partial and Run still returns
 	// ErrPartial); without it such a run returns an error and no summary.
@@ -74,6 +77,20 @@ func Run(ctx context.Context, c Client, v extract.Video, cfg Config, log *slog.L
 		defer close(chunks)
 		return chunk.Run(gctx, cfg.Chunk, kept, chunks)
 	})
+	var transcript []Segment
+	var transcriptNote string
+	if cfg.Transcribe != nil {
+		slot := newTranscriptSlot()
+		k.transcript = slot
+		g.Go(func() error {
+			audio := cfg.Transcribe.Audio
+			audio.Start, audio.End = cfg.Extract.Start, cfg.Extract.End
+			segs, note, err := transcribeRun(gctx, v, TranscribeConfig{Client: cfg.Transcribe.Client, Options: cfg.Transcribe.Options, Audio: audio})
+			transcript, transcriptNote = segs, note
+			slot.set(segs)
+			return err
+		})
+	}
 	var images []ReportImage
 	var toDescribe <-chan chunk.Chunk = chunks
 	if cfg.KeepImages {
@@ -87,7 +104,10 @@ func Run(ctx context.Context, c Client, v extract.Video, cfg Config, log *slog.L
 	err := g.Wait()
 	k.progress.update(func(p *Progress) { p.Done = true })
 	res := newResult(v, cfg, xs, ds, d)
-	res.Images = images
+	res.Images, res.Transcript = images, transcript
+	if transcriptNote != "" {
+		res.Warnings = append(res.Warnings, transcriptNote)
+	}
 	if err != nil {
 		return res, err
 	}

@@ -74,6 +74,22 @@ type Plan struct {
 	Others   []Estimate  `json:"other_models"`
 	Warnings []string    `json:"warnings,omitempty"`
 	Checked  string      `json:"prices_checked"`
+	// Transcription is set when the run transcribes the audio.
+	Transcription *TranscriptionCost `json:"transcription,omitempty"`
+}
+
+// TranscriptionCost is the price of transcribing the range's audio.
+type TranscriptionCost struct {
+	Model   string  `json:"model"`
+	Minutes float64 `json:"minutes"`
+	USD     float64 `json:"cost_usd"`
+	Known   bool    `json:"known_price"`
+}
+
+// TranscriptionFor prices minutes of audio on model.
+func (m Models) TranscriptionFor(model string, minutes float64) *TranscriptionCost {
+	price, ok := m.Transcription[model]
+	return &TranscriptionCost{Model: model, Minutes: minutes, USD: price * minutes, Known: ok}
 }
 
 // NewPlan estimates the run for the chosen model and the comparison models.

@@ -26,6 +26,8 @@ type Result struct {
 	// rest; Failed lists the stretches that are missing.
 	Partial bool        `json:"partial,omitempty"`
 	Failed  []TimeRange `json:"failed,omitempty"`
+	// Transcript is the speech, with times (--transcribe only).
+	Transcript []Segment `json:"transcript,omitempty"`
 	// Script is the narration, line by line (narration mode only).
 	Script []Cue `json:"script,omitempty"`
 	// Estimate is what the run was expected to cost, beside Usage.

@@ -41,7 +41,7 @@ func (r Result) Cues() []Cue {
 		}
 		cues = append(cues, lines...)
 	}
-	return validCues(cues, r.Video.Duration)
+	return ValidCues(cues, r.Video.Duration)
 }
 
 func parseScript(text string) []Cue {
@@ -63,9 +63,9 @@ func parseScript(text string) []Cue {
 // minCue is the shortest a cue may last, so a player shows it at all.
 const minCue = 0.5
 
-// validCues sorts cues, clamps them to the video, ends each no later than
+// ValidCues sorts cues, clamps them to the video, ends each no later than
 // the next begins, and drops empty ones.
-func validCues(cues []Cue, duration float64) []Cue {
+func ValidCues(cues []Cue, duration float64) []Cue {
 	sort.SliceStable(cues, func(i, j int) bool { return cues[i].Start < cues[j].Start })
 	var out []Cue
 	for i, c := range cues {

@@ -63,11 +63,15 @@ type Server struct {
 	schema    *jsonschema.Schema
 	MaxImages int // most images a request may carry; 0 means no limit
 	Script    func(r Request) Reply
+	// SpeechText, when set, is the text of the i-th stretch of speech
+	// heard in the n-th upload to /audio/transcriptions.
+	SpeechText func(n, i int) string
 
-	mu       sync.Mutex
-	requests []Request
-	n        atomic.Int64
-	start    sync.Once
+	mu             sync.Mutex
+	requests       []Request
+	transcriptions []Transcription
+	n              atomic.Int64
+	start          sync.Once
 }
 
 // New makes a fake server; it is closed when the test ends. It starts
@@ -100,6 +104,10 @@ func (s *Server) Requests() []Request {
 }
 
 func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
+	if strings.HasSuffix(r.URL.Path, "/audio/transcriptions") {
+		s.handleTranscription(w, r)
+		return
+	}
 	req := Request{N: int(s.n.Add(1)), ctx: r.Context(), Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone()}
 	raw, err := io.ReadAll(r.Body)
 	if err != nil {

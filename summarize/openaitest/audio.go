@@ -1,0 +1,145 @@
+package openaitest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os/exec"
+	"regexp"
+	"sort"
+	"strconv"
+)
+
+// Transcription is what the fake transcription endpoint received.
+type Transcription struct {
+	Model, Format string
+	Granularities []string
+	Bytes         int
+	Duration      float64 // of the uploaded audio, by ffprobe
+}
+
+// Speech is a stretch the fake "heard": where the uploaded audio is not
+// silent, found with ffmpeg's silencedetect.
+type Speech struct{ Start, End float64 }
+
+// handleTranscription serves /audio/transcriptions like the real endpoint
+// with response_format verbose_json: it checks the upload is audio ffmpeg
+// can read and under 25 MB, finds the non-silent stretches in it, and
+// answers one segment for each, with the text SpeechText gives.
+func (s *Server) handleTranscription(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseMultipartForm(32 << 20); err != nil {
+		s.t.Errorf("fake server: transcription: not multipart: %v", err)
+		http.Error(w, err.Error(), 400)
+		return
+	}
+	f, _, err := r.FormFile("file")
+	if err != nil {
+		s.t.Errorf("fake server: transcription without a file: %v", err)
+		http.Error(w, err.Error(), 400)
+		return
+	}
+	audio, _ := io.ReadAll(f)
+	tr := Transcription{Model: r.FormValue("model"), Format: r.FormValue("response_format"),
+		Granularities: r.MultipartForm.Value["timestamp_granularities[]"], Bytes: len(audio)}
+	if len(audio) > 25<<20 {
+		s.t.Errorf("fake server: %d bytes of audio, over the 25 MB limit", len(audio))
+	}
+	speech, dur, err := listen(audio)
+	if err != nil {
+		s.t.Errorf("fake server: the upload is not audio ffmpeg can read: %v", err)
+		http.Error(w, err.Error(), 400)
+		return
+	}
+	tr.Duration = dur
+	s.mu.Lock()
+	s.transcriptions = append(s.transcriptions, tr)
+	n := len(s.transcriptions)
+	s.mu.Unlock()
+	var segs []map[string]any
+	text := ""
+	for i, sp := range speech {
+		t := fmt.Sprintf("speech %d of upload %d", i, n)
+		if s.SpeechText != nil {
+			t = s.SpeechText(n, i)
+		}
+		text += " " + t
+		segs = append(segs, map[string]any{"id": i, "seek": 0, "start": sp.Start, "end": sp.End, "text": " " + t,
+			"tokens": []int{1}, "temperature": 0, "avg_logprob": -0.2, "compression_ratio": 1.1, "no_speech_prob": 0.01})
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{"task": "transcribe", "language": "english", "duration": dur, "text": text, "segments": segs})
+}
+
+// Transcriptions returns what the transcription endpoint received.
+func (s *Server) Transcriptions() []Transcription {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Transcription(nil), s.transcriptions...)
+}
+
+var (
+	reSilenceStart = regexp.MustCompile(`silence_start: (-?[\d.]+)`)
+	reSilenceEnd   = regexp.MustCompile(`silence_end: (-?[\d.]+)`)
+	reDuration     = regexp.MustCompile(`time=(\d+):(\d+):([\d.]+)`)
+)
+
+// listen finds the stretches of audio louder than -35 dB.
+func listen(audio []byte) ([]Speech, float64, error) {
+	cmd := exec.Command("ffmpeg", "-hide_banner", "-nostdin", "-i", "pipe:0", "-af", "silencedetect=noise=-35dB:d=0.3", "-f", "null", "-")
+	cmd.Stdin = bytes.NewReader(audio)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return nil, 0, fmt.Errorf("%v: %s", err, out)
+	}
+	all := reDuration.FindAllSubmatch(out, -1) // the last progress line is the decoded duration
+	if all == nil {
+		return nil, 0, fmt.Errorf("no duration in %s", out)
+	}
+	m := all[len(all)-1]
+	h, _ := strconv.ParseFloat(string(m[1]), 64)
+	mi, _ := strconv.ParseFloat(string(m[2]), 64)
+	sec, _ := strconv.ParseFloat(string(m[3]), 64)
+	dur := h*3600 + mi*60 + sec
+	var starts, ends []float64
+	for _, x := range reSilenceStart.FindAllSubmatch(out, -1) {
+		v, _ := strconv.ParseFloat(string(x[1]), 64)
+		starts = append(starts, v)
+	}
+	for _, x := range reSilenceEnd.FindAllSubmatch(out, -1) {
+		v, _ := strconv.ParseFloat(string(x[1]), 64)
+		ends = append(ends, v)
+	}
+	// Sound lies between a silence's end (or the start) and the next
+	// silence's start (or the end).
+	type ev struct {
+		t     float64
+		start bool
+	}
+	var evs []ev
+	for _, v := range starts {
+		evs = append(evs, ev{v, true})
+	}
+	for _, v := range ends {
+		evs = append(evs, ev{v, false})
+	}
+	sort.Slice(evs, func(i, j int) bool { return evs[i].t < evs[j].t })
+	var speech []Speech
+	cur, inSound := 0.0, true
+	for _, e := range evs {
+		switch {
+		case e.start && inSound:
+			if e.t-cur > 0.1 {
+				speech = append(speech, Speech{Start: cur, End: e.t})
+			}
+			inSound = false
+		case !e.start:
+			cur, inSound = e.t, true
+		}
+	}
+	if inSound && dur-cur > 0.1 {
+		speech = append(speech, Speech{Start: cur, End: dur})
+	}
+	return speech, dur, nil
+}
