@@ -13,8 +13,9 @@ import (
 	"github.com/vidskim/vidskim/summarize/openaitest"
 )
 
-// buildBinary builds vidskim once for tests that need a real process.
-func buildBinary(t *testing.T) string {
+// buildBinary builds vidskim for tests and benchmarks that need a real
+// process.
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "vidskim")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {

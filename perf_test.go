@@ -95,19 +95,10 @@ func verdict(b *testing.B, goal string, ok bool, figure string, cmds ...string) 
 	}
 }
 
-func buildBench(b *testing.B) string {
-	b.Helper()
-	bin := filepath.Join(b.TempDir(), "vidskim")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // BenchmarkGoal1DecodeFloor: vidskim frames against a full decode.
 func BenchmarkGoal1DecodeFloor(b *testing.B) {
 	openaitest.NeedFFmpeg(b)
-	bin := buildBench(b)
+	bin := buildBinary(b)
 	bframes := clip1080p(b)
 	noB := benchClip(b, "h264_1080p_nobframes.mp4", "-f", "lavfi", "-i", "testsrc2=s=1920x1080:r=30:d=30",
 		"-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-bf", "0", "-pix_fmt", "yuv420p")
@@ -171,7 +162,7 @@ func checkPSNR(b *testing.B, bin, clip string) {
 // BenchmarkGoal2Keyframes: --keyframes against the default on a long-GOP clip.
 func BenchmarkGoal2Keyframes(b *testing.B) {
 	openaitest.NeedFFmpeg(b)
-	bin := buildBench(b)
+	bin := buildBinary(b)
 	long := benchClip(b, "h264_1080p_gop300.mp4", "-f", "lavfi", "-i", "testsrc2=s=1920x1080:r=30:d=60",
 		"-c:v", "libx264", "-preset", "ultrafast", "-g", "300", "-pix_fmt", "yuv420p")
 	for range b.N {
@@ -187,7 +178,7 @@ func BenchmarkGoal2Keyframes(b *testing.B) {
 // request after 2 s, requests overlap with decoding.
 func BenchmarkGoal3Overlap(b *testing.B) {
 	openaitest.NeedFFmpeg(b)
-	bin := buildBench(b)
+	bin := buildBinary(b)
 	clip := clip1080p(b)
 	srv := openaitest.New(b)
 	srv.Script = func(openaitest.Request) openaitest.Reply {
@@ -212,7 +203,7 @@ func BenchmarkGoal3Overlap(b *testing.B) {
 // BenchmarkGoal4Memory: peak RSS for a 1-minute and a 30-minute clip.
 func BenchmarkGoal4Memory(b *testing.B) {
 	openaitest.NeedFFmpeg(b)
-	bin := buildBench(b)
+	bin := buildBinary(b)
 	short := benchClip(b, "long_1min.mp4", "-f", "lavfi", "-i", "testsrc2=s=1280x720:r=30:d=60", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p")
 	long := benchClip(b, "long_30min.mp4", "-f", "lavfi", "-i", "testsrc2=s=1280x720:r=30:d=1800", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p")
 	for range b.N {
@@ -237,7 +228,7 @@ func BenchmarkGoal4Memory(b *testing.B) {
 // read-every-frame loop, on the same clip, as ratios to the full decode.
 func BenchmarkGoal6Peers(b *testing.B) {
 	openaitest.NeedFFmpeg(b)
-	bin := buildBench(b)
+	bin := buildBinary(b)
 	clip := clip1080p(b)
 	out := b.TempDir()
 	cmds := [][]string{

@@ -30,13 +30,8 @@ func checkBudget(ctx context.Context, b budget, v extract.Video, eo extract.Opti
 	if b.requests <= 0 && b.usd <= 0 {
 		return nil
 	}
-	frameRate := eo.FPS
-	end := v.Duration
-	if eo.End > 0 && (end == 0 || eo.End < end) {
-		end = eo.End
-	}
-	if end > 0 {
-		bound := int((end-eo.Start)*frameRate) + 2
+	if end := eo.RangeEnd(v); end > 0 {
+		bound := int((end-eo.Start)*eo.FPS) + 2
 		if do.MaxFrames > 0 {
 			bound = min(bound, do.MaxFrames)
 		}
@@ -128,7 +123,7 @@ func planCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	p.Warnings = append(rep.Warnings, p.Warnings...)
 	if c.Bool("transcribe") {
 		if v.HasAudio {
-			p.Transcription = models.TranscriptionFor(c.String("transcribe-model"), (rangeEnd(v, eo)-eo.Start)/60)
+			p.Transcription = models.TranscriptionFor(c.String("transcribe-model"), (eo.RangeEnd(v)-eo.Start)/60)
 		} else {
 			p.Warnings = append(p.Warnings, "no audio stream: nothing to transcribe")
 		}
@@ -171,12 +166,4 @@ func writePlan(w io.Writer, p summarize.Plan) error {
 	tw.Flush()
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// rangeEnd is the end of the sampled range: --end, else the video's end.
-func rangeEnd(v extract.Video, eo extract.Options) float64 {
-	if eo.End > 0 && (v.Duration == 0 || eo.End < v.Duration) {
-		return eo.End
-	}
-	return v.Duration
 }

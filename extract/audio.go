@@ -82,7 +82,7 @@ func Audio(ctx context.Context, v Video, o AudioOptions) ([]AudioPiece, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audio: %w", ErrToolMissing)
 	}
-	end := Options{End: o.End}.end(v)
+	end := Options{End: o.End}.RangeEnd(v)
 	if end <= o.Start {
 		end = o.Start + 24*3600 // unknown duration: let ffmpeg stop at the end
 	}

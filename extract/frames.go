@@ -39,7 +39,7 @@ type Stats struct {
 func (st Stats) Warnings(v Video, o Options) []string {
 	o.applyDefaults()
 	var w []string
-	end := o.end(v)
+	end := o.RangeEnd(v)
 	if !o.Keyframes && end > 0 && st.Sampled > 0 && st.LastTime < end-max(2, 2/o.FPS) {
 		w = append(w, fmt.Sprintf("frames end at %s but the video claims to run to %s: the file may be truncated or damaged; using what decoded",
 			Clock(st.LastTime), Clock(end)))
@@ -160,7 +160,7 @@ func buildArgs(v Video, o Options, w, h int) []string {
 func selectExpr(v Video, o Options) string {
 	f := num(o.FPS)
 	e := fmt.Sprintf("isnan(prev_t)+gt(floor(t*%s),floor(prev_t*%s))", f, f)
-	if end := o.end(v); end > 0 {
+	if end := o.RangeEnd(v); end > 0 {
 		tail := max(0, end-o.Start-o.tailWindow(v))
 		e += fmt.Sprintf("+gte(t,%s)", num(tail))
 	}

@@ -89,8 +89,9 @@ func (o Options) tailWindow(v Video) float64 {
 	return 1
 }
 
-// end returns the end of the sampled range, or 0 when it is unknown.
-func (o Options) end(v Video) float64 {
+// RangeEnd returns the end of the sampled range in seconds: End, else the
+// end of the video; 0 when neither is known.
+func (o Options) RangeEnd(v Video) float64 {
 	if o.End > 0 && (v.Duration == 0 || o.End < v.Duration) {
 		return o.End
 	}

@@ -8,7 +8,7 @@ import (
 // preflightSpan is how many seconds Preflight decodes: enough to meet
 // several keyframes' worth of a damaged or encrypted stream, little enough
 // to cost a fraction of a second.
-const preflightSpan = 5
+const preflightSpan = 2
 
 // maxPreflightErrors is how many decoder complaints the first seconds may
 // hold before the stream counts as damaged. A broadcast capture with a
@@ -22,7 +22,7 @@ func Preflight(ctx context.Context, v Video, opts Options) error {
 	opts.applyDefaults()
 	o := opts
 	o.End = o.Start + preflightSpan
-	if end := opts.end(v); end > 0 && end < o.End {
+	if end := opts.RangeEnd(v); end > 0 && end < o.End {
 		o.End = end
 	}
 	o.FPS = max(o.FPS, 2)

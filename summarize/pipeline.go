@@ -48,7 +48,7 @@ func Run(ctx context.Context, c Client, v extract.Video, cfg Config, log *slog.L
 	cfg.Model.Duration = v.Duration
 	cfg.Model.applyDefaults()
 	if cfg.Chunk.End == 0 {
-		cfg.Chunk.End = rangeEnd(v, cfg.Extract)
+		cfg.Chunk.End = cfg.Extract.RangeEnd(v)
 	}
 	k := newCaller(c, cfg.Model)
 	k.progress = newTracker(cfg.OnProgress, cfg.Chunk.End)

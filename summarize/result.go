@@ -91,7 +91,7 @@ func newResult(v extract.Video, cfg Config, xs extract.Stats, ds dedupe.Stats, d
 		Warnings: xs.Warnings(v, cfg.Extract),
 		Chunks:   []ChunkInfo{},
 	}
-	end := rangeEnd(v, cfg.Extract)
+	end := cfg.Extract.RangeEnd(v)
 	for _, f := range d.Failures {
 		r.Failed = append(r.Failed, TimeRange{Start: round3(f.Start), End: round3(f.End), Error: oneLine(f.Err.Error())})
 	}
@@ -106,15 +106,6 @@ func newResult(v extract.Video, cfg Config, xs extract.Stats, ds dedupe.Stats, d
 		r.Chunks = append(r.Chunks, c)
 	}
 	return r
-}
-
-// rangeEnd is the end of the sampled range: --end, else the video's end.
-func rangeEnd(v extract.Video, eo extract.Options) float64 {
-	end := v.Duration
-	if e := eo.End; e > 0 && (end == 0 || e < end) {
-		end = e
-	}
-	return end
 }
 
 func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
