@@ -41,7 +41,7 @@ func TestGoldenOutputs(t *testing.T) {
 	openaitest.NeedFFmpeg(t)
 	cases := []struct{ mode, format string }{
 		{"summary", "md"}, {"summary", "json"}, {"summary", "srt"}, {"summary", "vtt"},
-		{"surveillance", "md"}, {"surveillance", "json"}, {"surveillance", "srt"},
+		{"surveillance", "md"}, {"surveillance", "json"}, {"surveillance", "srt"}, {"surveillance", "vtt"},
 		{"narration", "md"}, {"narration", "json"}, {"narration", "srt"}, {"narration", "vtt"},
 	}
 	for _, c := range cases {
