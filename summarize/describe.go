@@ -178,7 +178,7 @@ func describeOne(ctx context.Context, k *caller, opts Options, ch chunk.Chunk) (
 	req := opts.newRequest(opts.MaxTokens,
 		openai.ChatCompletionMessage{Role: openai.ChatMessageRoleSystem, Content: opts.system("chunk")},
 		openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, MultiContent: parts})
-	a, err := k.ask(ctx, req, estimate(req, ch.Images, opts.Detail))
+	a, err := k.ask(ctx, req, estimate(req, ch.Images, opts))
 	n := Note{Index: ch.Index, Start: ch.Start(), End: ch.End(), Times: ch.Times(),
 		Description: a.Text, FinishReason: a.FinishReason}
 	if a.FinishReason == string(openai.FinishReasonContentFilter) && n.Description == "" {

@@ -58,7 +58,7 @@ func mergeRequest(ctx context.Context, k *caller, opts Options, system string, n
 	req := opts.newRequest(opts.MergeMaxTokens,
 		openai.ChatCompletionMessage{Role: openai.ChatMessageRoleSystem, Content: system},
 		openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: text})
-	return k.ask(ctx, req, estimate(req, nil, opts.Detail))
+	return k.ask(ctx, req, estimate(req, nil, opts))
 }
 
 // estimateTokens is a conservative count for English text: four

@@ -95,7 +95,8 @@ func (m Models) Lookup(name string) (Model, bool) {
 		}
 	}
 	if !found {
-		best = Model{Name: name, Scheme: "tile", Base: 85, Tile: 170}
+		best = gpt4oRule
+		best.Name = name
 	}
 	return best, found
 }
