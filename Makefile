@@ -32,8 +32,10 @@ demo: deps build
 	@if [ -n "$$OPENAI_API_KEY$$OPENAI_BASE_URL" ]; then \
 		./vidskim summarize $(VIDEO); \
 	else \
-		./vidskim frames $(VIDEO) --out-dir demo-frames && \
-		echo "Wrote the kept frames to demo-frames/. No model is set, so nothing was sent."; \
+		./vidskim frames $(VIDEO) --out-dir demo-frames -q && \
+		./vidskim plan $(VIDEO) && \
+		echo "Wrote the kept frames to demo-frames/. No model is set, so nothing was sent." && \
+		echo "To summarize: export OPENAI_API_KEY=sk-... (OpenAI), or OPENAI_BASE_URL=http://localhost:11434/v1 (Ollama or another compatible server), then make demo again."; \
 	fi
 
 # The performance goals (README, "Performance"): each prints its figure, the
