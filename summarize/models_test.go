@@ -70,7 +70,7 @@ func TestEstimateAndCost(t *testing.T) {
 		t.Errorf("estimate %+v", e)
 	}
 	want := float64(e.InputTokens)*2.5/1e6 + float64(e.OutputCeiling)*10/1e6
-	if d := e.CostUSD - want; d > 1e-9 || d < -1e-9 {
+	if d := e.CostUSD - want; d > 1e-6 || d < -1e-6 {
 		t.Errorf("cost %v, want %v", e.CostUSD, want)
 	}
 }

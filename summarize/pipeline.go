@@ -133,7 +133,7 @@ func Run(ctx context.Context, c Client, v extract.Video, cfg Config, log *slog.L
 		res.Script = res.Cues()
 	}
 	if p := cfg.Model.Pricing; p != nil {
-		res.Usage.CostUSD = p.Cost(res.Usage.PromptTokens, res.Usage.CompletionTokens)
+		res.Usage.CostUSD = roundUSD(p.Cost(res.Usage.PromptTokens, res.Usage.CompletionTokens))
 		long, short := cfg.Model.Detail.Budget()
 		w, h := extract.FitSize(v.Width, v.Height, long, short)
 		sizes := make([]Size, ds.Kept)

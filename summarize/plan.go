@@ -1,5 +1,7 @@
 package summarize
 
+import "math"
+
 // Size is a kept frame's size as sent.
 type Size struct{ W, H int }
 
@@ -39,11 +41,14 @@ func (o Options) Estimate(m Model, known bool, frames []Size, perRequest int) Es
 	e.Requests = chunks + merges
 	e.InputTokens = e.ImageTokens + e.TextTokens
 	e.OutputCeiling = chunks*o.MaxTokens + merges*o.MergeMaxTokens
-	e.InputCostUSD = m.Cost(e.InputTokens, 0)
-	e.OutputCostUSD = m.Cost(0, e.OutputCeiling)
-	e.CostUSD = e.InputCostUSD + e.OutputCostUSD
+	e.InputCostUSD = roundUSD(m.Cost(e.InputTokens, 0))
+	e.OutputCostUSD = roundUSD(m.Cost(0, e.OutputCeiling))
+	e.CostUSD = roundUSD(e.InputCostUSD + e.OutputCostUSD)
 	return e
 }
+
+// roundUSD keeps dollar figures to a millionth of a dollar.
+func roundUSD(f float64) float64 { return math.Round(f*1e6) / 1e6 }
 
 // mergePlan counts the merge requests for chunks notes of at most
 // noteTokens each, merged in rounds under budget, and the note tokens they
@@ -89,7 +94,7 @@ type TranscriptionCost struct {
 // TranscriptionFor prices minutes of audio on model.
 func (m Models) TranscriptionFor(model string, minutes float64) *TranscriptionCost {
 	price, ok := m.Transcription[model]
-	return &TranscriptionCost{Model: model, Minutes: minutes, USD: price * minutes, Known: ok}
+	return &TranscriptionCost{Model: model, Minutes: math.Round(minutes*100) / 100, USD: roundUSD(price * minutes), Known: ok}
 }
 
 // NewPlan estimates the run for the chosen model and the comparison models.
