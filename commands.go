@@ -50,12 +50,9 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 			return usageError{fmt.Errorf("--%s: %w", f, err)}
 		}
 	}
-	v, err := probe(c.Context, path)
+	v, err := openVideo(c.Context, path, eo)
 	if err != nil {
 		return err
-	}
-	if err := eo.Validate(v); err != nil {
-		return usageError{err}
 	}
 	if err := extract.Preflight(c.Context, v, eo); err != nil {
 		return classify(err)

@@ -55,12 +55,9 @@ func framesCmd(c *cli.Context, stdout, stderr io.Writer) error {
 			return usageError{fmt.Errorf("--out-dir %s: cannot write there", dir)}
 		}
 	}
-	v, err := probe(c.Context, path)
+	v, err := openVideo(c.Context, path, eo)
 	if err != nil {
 		return err
-	}
-	if err := eo.Validate(v); err != nil {
-		return usageError{err}
 	}
 	rep, err := selectFrames(c.Context, v, eo, do, dir)
 	if err != nil {

@@ -157,6 +157,19 @@ func probe(ctx context.Context, path string) (extract.Video, error) {
 	return v, err
 }
 
+// openVideo probes path and checks the range options against it, before
+// any decoding.
+func openVideo(ctx context.Context, path string, eo extract.Options) (extract.Video, error) {
+	v, err := probe(ctx, path)
+	if err != nil {
+		return v, err
+	}
+	if err := eo.Validate(v); err != nil {
+		return v, usageError{err}
+	}
+	return v, nil
+}
+
 // oneLine keeps an error to one line of printable text.
 func oneLine(s string) string {
 	out := make([]rune, 0, len(s))

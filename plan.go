@@ -106,12 +106,9 @@ func planCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if format != "text" && format != "json" {
 		return usageError{fmt.Errorf("--format %q: must be text or json", format)}
 	}
-	v, err := probe(c.Context, path)
+	v, err := openVideo(c.Context, path, eo)
 	if err != nil {
 		return err
-	}
-	if err := eo.Validate(v); err != nil {
-		return usageError{err}
 	}
 	rep, err := selectFrames(c.Context, v, eo, do, "")
 	if err != nil {
