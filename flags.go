@@ -173,6 +173,8 @@ func modelOptions(c *cli.Context, detail chunk.Detail) (summarize.Options, error
 		return o, usageError{errors.New("--rpm and --tpm: must be 0 (no pacing) or more")}
 	case c.Int("max-requests") < 0:
 		return o, usageError{errors.New("--max-requests: must be 0 (no limit) or more")}
+	case c.Float64("max-cost") < 0 || math.IsNaN(c.Float64("max-cost")):
+		return o, usageError{errors.New("--max-cost: must be 0 (no limit) or more dollars")}
 	}
 	o.Budget = summarize.Budget{RPM: c.Int("rpm"), TPM: c.Int("tpm")}
 	if c.Bool("no-cache") {

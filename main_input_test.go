@@ -202,3 +202,17 @@ func TestModelTextAndKeyStayContained(t *testing.T) {
 		t.Errorf("401: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestUnreadableFile needs a user that permissions apply to: root reads
+// every file, so as root (CI) there is nothing to test.
+func TestUnreadableFile(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root can read any file: an unreadable file cannot be made")
+	}
+	p := writeFile(t, "locked.mp4", readFile(t, "testdata/sample.mp4"))
+	os.Chmod(p, 0)
+	code, _, stderr := vidskim(t, "frames", p)
+	if code != exitBadFile || !strings.Contains(stderr, "cannot read") {
+		t.Errorf("exit %d: %q", code, stderr)
+	}
+}

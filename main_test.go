@@ -164,6 +164,18 @@ func TestBadInvocations(t *testing.T) {
 		{"bad format", append(base, "testdata/sample.mp4", "--format", "xml"), exitUsage, "--format"},
 		{"unknown flag", append(base, "testdata/sample.mp4", "--fsp", "2"), exitUsage, "fsp"},
 		{"bad threshold", append(base, "testdata/sample.mp4", "--dedupe-threshold", "-3"), exitUsage, "--dedupe-threshold"},
+		{"zero concurrency", append(base, "testdata/sample.mp4", "--concurrency", "0"), exitUsage, "--concurrency"},
+		{"tiny max tokens", append(base, "testdata/sample.mp4", "--max-tokens", "5"), exitUsage, "--max-tokens"},
+		{"negative timeout", append(base, "testdata/sample.mp4", "--timeout", "-1s"), exitUsage, "--timeout"},
+		{"negative max gap", append(base, "testdata/sample.mp4", "--max-gap", "-1"), exitUsage, "--max-gap"},
+		{"negative max frames", append(base, "testdata/sample.mp4", "--max-frames", "-1"), exitUsage, "--max-frames"},
+		{"negative rpm", append(base, "testdata/sample.mp4", "--rpm", "-1"), exitUsage, "--rpm"},
+		{"absurd retries", append(base, "testdata/sample.mp4", "--max-retries", "1000"), exitUsage, "--max-retries"},
+		{"absurd temperature", append(base, "testdata/sample.mp4", "--temperature", "9"), exitUsage, "--temperature"},
+		{"negative max cost", append(base, "testdata/sample.mp4", "--max-cost", "-1"), exitUsage, "--max-cost"},
+		{"absurd fps", append(base, "testdata/sample.mp4", "--fps", "1e9"), exitUsage, "--fps"},
+		{"not a number", append(base, "testdata/sample.mp4", "--fps", "fast"), exitUsage, "fps"},
+		{"bad mode", append(base, "testdata/sample.mp4", "--mode", "poetry"), exitUsage, "--mode"},
 		{"unwritable out", append(base, "testdata/sample.mp4", "--out", filepath.Join(dir, "no", "such", "dir", "x.md")), exitUsage, "--out"},
 	}
 	for _, tt := range tests {
