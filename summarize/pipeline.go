@@ -52,70 +52,85 @@ func Run(ctx context.Context, c Client, v extract.Video, cfg Config, log *slog.L
 	}
 	k := newCaller(c, cfg.Model)
 	k.progress = newTracker(cfg.OnProgress, cfg.Chunk.End)
-	cfg.Dedupe.OnFrame = func(t float64, kept bool) {
-		k.progress.update(func(p *Progress) {
-			p.Sampled++
-			p.Position = t
-			if kept {
-				p.Kept++
-			}
-		})
-	}
-	g, gctx := errgroup.WithContext(ctx)
-	kept := make(chan extract.Frame, 2)
-	chunks := make(chan chunk.Chunk)
-	var xs extract.Stats
-	var ds dedupe.Stats
-	var d Described
-	g.Go(func() error {
-		defer close(kept)
-		var err error
-		xs, ds, err = dedupe.Select(gctx, v, cfg.Extract, cfg.Dedupe, kept)
-		return err
-	})
-	g.Go(func() error {
-		defer close(chunks)
-		return chunk.Run(gctx, cfg.Chunk, kept, chunks)
-	})
-	var transcript []Segment
-	var transcriptNote string
-	if cfg.Transcribe != nil {
-		slot := newTranscriptSlot()
-		k.transcript = slot
-		g.Go(func() error {
-			audio := cfg.Transcribe.Audio
-			audio.Start, audio.End = cfg.Extract.Start, cfg.Extract.End
-			segs, note, err := transcribeRun(gctx, v, TranscribeConfig{Client: cfg.Transcribe.Client, Options: cfg.Transcribe.Options, Audio: audio})
-			transcript, transcriptNote = segs, note
-			slot.set(segs)
-			return err
-		})
-	}
-	var images []ReportImage
-	var toDescribe <-chan chunk.Chunk = chunks
-	if cfg.KeepImages {
-		toDescribe = keepImages(gctx, g, chunks, &images)
-	}
-	g.Go(func() error {
-		var err error
-		d, err = describe(gctx, k, cfg.Model, toDescribe)
-		return err
-	})
-	err := g.Wait()
+	cfg.Dedupe.OnFrame = k.progress.frame
+	st, err := runStages(ctx, k, v, cfg)
 	k.progress.update(func(p *Progress) { p.Done = true })
-	res := newResult(v, cfg, xs, ds, d)
-	res.Images, res.Transcript = images, transcript
-	if transcriptNote != "" {
-		res.Warnings = append(res.Warnings, transcriptNote)
-	}
+	res := st.result(v, cfg)
 	if err != nil {
 		return res, err
 	}
 	for _, w := range res.Warnings {
 		log.Warn(w)
 	}
-	log.Info("described", "chunks", len(d.Notes), "failed", len(d.Failures), "frames_kept", ds.Kept,
-		"frames_sampled", ds.Sampled, "requests", d.Usage.Requests, "cached", d.Usage.Cached)
+	log.Info("described", "chunks", len(st.d.Notes), "failed", len(st.d.Failures), "frames_kept", st.ds.Kept,
+		"frames_sampled", st.ds.Sampled, "requests", st.d.Usage.Requests, "cached", st.d.Usage.Cached)
+	return finish(ctx, k, v, cfg, res, st)
+}
+
+// stages is what the streaming stages produced.
+type stages struct {
+	xs             extract.Stats
+	ds             dedupe.Stats
+	d              Described
+	images         []ReportImage
+	transcript     []Segment
+	transcriptNote string
+}
+
+// runStages starts extraction and selection, chunking, the transcript (if
+// asked) and the requests, connected by channels, and waits for all of
+// them; the first error stops the rest.
+func runStages(ctx context.Context, k *caller, v extract.Video, cfg Config) (*stages, error) {
+	st := &stages{}
+	g, gctx := errgroup.WithContext(ctx)
+	kept := make(chan extract.Frame, 2)
+	chunks := make(chan chunk.Chunk)
+	g.Go(func() error {
+		defer close(kept)
+		var err error
+		st.xs, st.ds, err = dedupe.Select(gctx, v, cfg.Extract, cfg.Dedupe, kept)
+		return err
+	})
+	g.Go(func() error {
+		defer close(chunks)
+		return chunk.Run(gctx, cfg.Chunk, kept, chunks)
+	})
+	if cfg.Transcribe != nil {
+		k.transcript = newTranscriptSlot()
+		g.Go(func() error {
+			tc := *cfg.Transcribe
+			tc.Audio.Start, tc.Audio.End = cfg.Extract.Start, cfg.Extract.End
+			segs, note, err := transcribeRun(gctx, v, tc)
+			st.transcript, st.transcriptNote = segs, note
+			k.transcript.set(segs)
+			return err
+		})
+	}
+	var toDescribe <-chan chunk.Chunk = chunks
+	if cfg.KeepImages {
+		toDescribe = keepImages(gctx, g, chunks, &st.images)
+	}
+	g.Go(func() error {
+		var err error
+		st.d, err = describe(gctx, k, cfg.Model, toDescribe)
+		return err
+	})
+	return st, g.Wait()
+}
+
+func (st *stages) result(v extract.Video, cfg Config) Result {
+	res := newResult(v, cfg, st.xs, st.ds, st.d)
+	res.Images, res.Transcript = st.images, st.transcript
+	if st.transcriptNote != "" {
+		res.Warnings = append(res.Warnings, st.transcriptNote)
+	}
+	return res
+}
+
+// finish decides what failed chunks mean, merges the notes, and prices
+// the run beside its estimate.
+func finish(ctx context.Context, k *caller, v extract.Video, cfg Config, res Result, st *stages) (Result, error) {
+	d := st.d
 	var partial error
 	if len(d.Failures) > 0 {
 		partial = fmt.Errorf("%w: %s", ErrPartial, failedRanges(d.Failures))
@@ -136,7 +151,7 @@ func Run(ctx context.Context, c Client, v extract.Video, cfg Config, log *slog.L
 		res.Usage.CostUSD = roundUSD(p.Cost(res.Usage.PromptTokens, res.Usage.CompletionTokens))
 		long, short := cfg.Model.Detail.Budget()
 		w, h := extract.FitSize(v.Width, v.Height, long, short)
-		sizes := make([]Size, ds.Kept)
+		sizes := make([]Size, st.ds.Kept)
 		for i := range sizes {
 			sizes[i] = Size{w, h}
 		}

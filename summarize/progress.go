@@ -54,3 +54,14 @@ func (t *tracker) update(change func(*Progress)) {
 	t.p.Elapsed = time.Since(t.start)
 	t.fn(t.p)
 }
+
+// frame counts one sampled frame (dedupe.Options.OnFrame).
+func (t *tracker) frame(at float64, kept bool) {
+	t.update(func(p *Progress) {
+		p.Sampled++
+		p.Position = at
+		if kept {
+			p.Kept++
+		}
+	})
+}
