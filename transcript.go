@@ -28,7 +28,7 @@ func transcriptOnly(c *cli.Context, v extract.Video, cfg summarize.Config, forma
 	}
 	cues := make([]summarize.Cue, len(segs))
 	for i, s := range segs {
-		cues[i] = summarize.Cue{Start: s.Start, End: s.End, Text: s.Text}
+		cues[i] = summarize.Cue(s)
 	}
 	cues = summarize.ValidCues(cues, v.Duration)
 	var buf bytes.Buffer

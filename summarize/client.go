@@ -63,6 +63,7 @@ func setTokenLimit(req *openai.ChatCompletionRequest, limit int) {
 		req.MaxCompletionTokens = limit
 		return
 	}
+	//lint:ignore SA1019 max_tokens is what every non-reasoning model and Ollama accept
 	req.MaxTokens = limit
 }
 

@@ -22,6 +22,7 @@ func (o Options) newRequest(limit int, msgs ...openai.ChatCompletionMessage) ope
 	}
 	switch o.TokenParam {
 	case TokenParamMax:
+		//lint:ignore SA1019 the user asked for max_tokens (Ollama knows no other)
 		req.MaxTokens = limit
 	case TokenParamCompletion:
 		req.MaxCompletionTokens = limit

@@ -17,6 +17,7 @@ func estimate(req openai.ChatCompletionRequest, images []chunk.Image, o Options)
 	if o.Pricing != nil {
 		m = *o.Pricing
 	}
+	//lint:ignore SA1019 either field may carry the limit
 	n := req.MaxTokens + req.MaxCompletionTokens
 	for _, msg := range req.Messages {
 		n += len(msg.Content)/4 + 4
