@@ -104,6 +104,7 @@ func (p provider) transcriber(baseURL string, log *slog.Logger) *openai.Client {
 		p.baseURL, p.azure = baseURL, false
 	}
 	p.zeroTemperature = false
+	p.deploy = "" // on Azure, a deployment named like the transcription model
 	return p.client(log)
 }
 
@@ -117,7 +118,12 @@ func (p provider) client(log *slog.Logger) *openai.Client {
 		cfg = openai.DefaultAzureConfig(p.key, strings.TrimRight(p.endpoint, "/"))
 		cfg.APIVersion = p.apiVersion
 		deploy := p.deploy
-		cfg.AzureModelMapperFunc = func(string) string { return deploy }
+		cfg.AzureModelMapperFunc = func(model string) string {
+			if deploy != "" {
+				return deploy
+			}
+			return model
+		}
 	} else {
 		cfg = openai.DefaultConfig(p.key)
 		if p.baseURL != "" {
