@@ -15,6 +15,14 @@ import (
 // after "--" stays positional; a flag's value is the next token unless the
 // flag is boolean or written as --name=value.
 func hoistFlags(flags []cli.Flag, args []string) []string {
+	for _, a := range args {
+		if a == "-h" || a == "--help" {
+			return []string{"--help"} // help wins, whatever else was typed
+		}
+		if a == "--" {
+			break
+		}
+	}
 	isBool := map[string]bool{}
 	for _, f := range flags {
 		_, b := f.(*cli.BoolFlag)
