@@ -119,7 +119,7 @@ func writeFrame(dir string, f extract.Frame) (string, error) {
 
 func writeFramesText(stdout, stderr io.Writer, rep framesReport, log *slog.Logger, quiet bool) error {
 	for _, k := range rep.Kept {
-		if _, err := fmt.Fprintf(stdout, "%s\t%.3f\t%s\n", extract.Clock(k.Time), k.Time, k.File); err != nil {
+		if _, err := fmt.Fprintf(stdout, "%s\t%.3f\t%s\n", extract.Clock(k.Time), k.Time, oneLine(k.File)); err != nil {
 			return err
 		}
 	}

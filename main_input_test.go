@@ -129,7 +129,7 @@ func TestHostileNames(t *testing.T) {
 	sample := readFile(t, "testdata/sample.mp4")
 	dir := t.TempDir()
 	names := []string{"-y.mp4", "-i", "concat:a.mp4|b.mp4", "http:example.mp4", "name with spaces 'and' \"quotes\".mp4",
-		"new\nline.mp4", "vidéo-日本語.mp4", "pipe:0", "$(touch pwned).mp4"}
+		"new\nline.mp4", "vidéo-日本語.mp4", "pipe:0", "$(touch pwned).mp4", "esc\x1b[2J\x1b]0;title\x07.mp4"}
 	t.Chdir(dir)
 	for _, n := range names {
 		if err := os.WriteFile(n, sample[:len(sample)/4*4], 0o644); err != nil {
@@ -145,6 +145,12 @@ func TestHostileNames(t *testing.T) {
 			}
 			if !strings.Contains(stdout, `"sampled": 13`) {
 				t.Errorf("did not read the file itself: %s", stdout)
+			}
+			// Text output names the file too: no control character of the
+			// name may reach the terminal.
+			code, stdout, stderr = vidskim(t, "plan", "--", n)
+			if code != 0 || strings.ContainsAny(stdout+stderr, "\x1b\x07") {
+				t.Errorf("plan: exit %d, control characters in %q", code, stdout)
 			}
 		})
 	}

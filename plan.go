@@ -136,7 +136,7 @@ func planCmd(c *cli.Context, stdout, stderr io.Writer) error {
 func writePlan(w io.Writer, p summarize.Plan) error {
 	e := p.Chosen
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s, %dx%d\n", p.Video.Path, extract.Clock(p.Video.Duration), p.Video.Width, p.Video.Height)
+	fmt.Fprintf(&b, "%s: %s, %dx%d\n", oneLine(p.Video.Path), extract.Clock(p.Video.Duration), p.Video.Width, p.Video.Height)
 	fmt.Fprintf(&b, "frames: %d sampled, %d kept", p.Frames.Sampled, p.Frames.Kept)
 	if p.Frames.Dropped > 0 {
 		fmt.Fprintf(&b, " (%d more dropped by --max-frames)", p.Frames.Dropped)

@@ -43,7 +43,7 @@ func transcriptOnly(c *cli.Context, v extract.Video, cfg summarize.Config, forma
 		err = enc.Encode(map[string]any{"video": path, "transcript": segs})
 	default:
 		var b strings.Builder
-		fmt.Fprintf(&b, "# Transcript of %s\n\n", path)
+		fmt.Fprintf(&b, "# Transcript of %s\n\n", oneLine(path))
 		for _, s := range segs {
 			fmt.Fprintf(&b, "- **%s** %s\n", extract.Clock(s.Start), s.Text)
 		}
