@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -69,7 +70,9 @@ func TestRunEndToEnd(t *testing.T) {
 				t.Errorf("%d chunks for %d kept frames", len(res.Chunks), res.Frames.Kept)
 			}
 			var sent []string
-			for _, r := range reqs[:len(reqs)-1] {
+			chunkReqs := reqs[:len(reqs)-1]
+			sort.SliceStable(chunkReqs, func(i, j int) bool { return chunkReqs[i].Images[0].Label < chunkReqs[j].Images[0].Label })
+			for _, r := range chunkReqs {
 				for _, im := range r.Images {
 					sent = append(sent, im.Label)
 					if im.Detail != tt.detail {
@@ -92,7 +95,7 @@ func TestRunEndToEnd(t *testing.T) {
 				}
 			}
 			if strings.Join(sent, " ") != strings.Join(want, " ") {
-				t.Errorf("labels sent %v, want %v (order may differ only across concurrent chunks)", sent, want)
+				t.Errorf("labels sent %v, want %v ", sent, want)
 			}
 			if len(want) != res.Frames.Kept || res.Frames.Kept == 0 || res.Frames.Sampled < res.Frames.Kept {
 				t.Errorf("frames %+v, %d sent", res.Frames, len(want))
