@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vidskim/vidskim/summarize/openaitest"
+	"github.com/vidskim/vidskim/llm/openaitest"
 )
 
 // TestContract pins what users see, byte for byte, so that moving code

@@ -11,7 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/vidskim/vidskim/summarize/openaitest"
+	"github.com/vidskim/vidskim/llm/openaitest"
 )
 
 // ffmpegTo runs ffmpeg to make a test file and returns its path.

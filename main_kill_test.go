@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vidskim/vidskim/summarize/openaitest"
+	"github.com/vidskim/vidskim/llm/openaitest"
 )
 
 // buildBinary builds vidskim for tests and benchmarks that need a real

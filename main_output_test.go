@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vidskim/vidskim/summarize/openaitest"
+	"github.com/vidskim/vidskim/llm/openaitest"
 )
 
 // modeScript answers like a model doing each job, deterministically, from

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vidskim/vidskim/summarize/openaitest"
+	"github.com/vidskim/vidskim/llm/openaitest"
 )
 
 // vidskim runs vidskim in-process with the environment cleared of keys and

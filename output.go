@@ -1,12 +1,36 @@
 package main
 
 import (
-	"errors"
+	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/vidskim/vidskim/outfile"
+	"github.com/vidskim/vidskim/render"
 )
+
+// checkFormat refuses a --format the command does not write.
+func checkFormat(f render.Format, allowed ...render.Format) error {
+	for _, a := range allowed {
+		if f == a {
+			return nil
+		}
+	}
+	names := ""
+	for i, a := range allowed {
+		switch {
+		case i == 0:
+		case i == len(allowed)-1:
+			names += " or "
+		default:
+			names += ", "
+		}
+		names += string(a)
+	}
+	return usageError{fmt.Errorf("--format %q: must be %s", f, names)}
+}
 
 // checkWritable fails early, before any paid request, when --out cannot
 // be written.
@@ -19,51 +43,26 @@ func checkWritable(out string) error {
 	}
 	f, err := os.CreateTemp(filepath.Dir(out), ".vidskim-check-*")
 	if err != nil {
-		return fmt.Errorf("%s: cannot write there: %w", out, unwrapPath(err))
+		return fmt.Errorf("%s: cannot write there: %w", out, outfile.Cause(err))
 	}
 	f.Close()
 	return os.Remove(f.Name())
 }
 
-// writeOutput writes data to out atomically (temp file, then rename), or to
-// stdout. If the file cannot be written after all, the result goes to
-// stdout instead, so paid work is never lost.
-func writeOutput(out string, data []byte, stdout io.Writer) error {
+// writeDoc renders doc and writes it to out atomically, or to stdout. If
+// the file cannot be written after all, the result goes to stdout instead,
+// so paid work is never lost.
+func writeDoc(out string, f render.Format, doc any, stdout io.Writer) error {
 	if out == "" || out == "-" {
-		_, err := stdout.Write(data)
+		return render.Write(stdout, f, doc)
+	}
+	var buf bytes.Buffer
+	if err := render.Write(&buf, f, doc); err != nil {
 		return err
 	}
-	err := atomicWrite(out, data)
-	if err != nil {
-		stdout.Write(data)
-		return fmt.Errorf("--out %s: %w (the output was written to stdout instead)", out, unwrapPath(err))
+	if err := outfile.Write(out, buf.Bytes(), 0o644); err != nil {
+		stdout.Write(buf.Bytes())
+		return fmt.Errorf("--out %s: %w (the output was written to stdout instead)", out, outfile.Cause(err))
 	}
 	return nil
-}
-
-func atomicWrite(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".vidskim-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
-}
-
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	openai "github.com/sashabaranov/go-openai"
+	"github.com/vidskim/vidskim/llm"
 )
 
 // Merge turns the notes into one summary with text-only requests. Notes
@@ -13,7 +13,7 @@ import (
 // them all.
 func Merge(ctx context.Context, c Client, opts Options, notes []Note) (string, Usage, error) {
 	opts.applyDefaults()
-	return merge(ctx, newCaller(c, opts), opts, notes)
+	return merge(ctx, &caller{c: c}, opts, notes)
 }
 
 func merge(ctx context.Context, k *caller, opts Options, notes []Note) (string, Usage, error) {
@@ -43,11 +43,11 @@ func merge(ctx context.Context, k *caller, opts Options, notes []Note) (string, 
 }
 
 // mergeRequest merges notes, with the speech from..to when it fits.
-func mergeRequest(ctx context.Context, k *caller, opts Options, system string, notes []Note, from, to float64) (answer, error) {
+func mergeRequest(ctx context.Context, k *caller, opts Options, system string, notes []Note, from, to float64) (llm.Answer, error) {
 	text := formatNotes(notes)
 	segs, err := k.transcript.wait(ctx)
 	if err != nil {
-		return answer{}, err
+		return llm.Answer{}, err
 	}
 	// The whole transcript goes along when it fits beside the notes, so
 	// the summary can quote what was said; otherwise the notes (which
@@ -55,10 +55,9 @@ func mergeRequest(ctx context.Context, k *caller, opts Options, system string, n
 	if t := linesIn(segs, from, to); t != "" && (len(t)+len(text))/4 <= opts.MergeBudget {
 		text += "\n\nTranscript of the speech:\n" + t
 	}
-	req := opts.newRequest(opts.MergeMaxTokens,
-		openai.ChatCompletionMessage{Role: openai.ChatMessageRoleSystem, Content: system},
-		openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: text})
-	return k.ask(ctx, req, estimate(req, nil, opts))
+	req := llm.ChatRequest{Model: opts.Model, System: system, User: []llm.Part{llm.Text(text)}, MaxTokens: opts.MergeMaxTokens}
+	req.Tokens = opts.requestTokens(req, nil)
+	return k.ask(ctx, req)
 }
 
 // estimateTokens is a conservative count for English text: four

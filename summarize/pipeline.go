@@ -10,8 +10,10 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/vidskim/vidskim/chunk"
+	"github.com/vidskim/vidskim/cost"
 	"github.com/vidskim/vidskim/dedupe"
 	"github.com/vidskim/vidskim/extract"
+	"github.com/vidskim/vidskim/llm"
 )
 
 // Config gathers each stage's options.
@@ -36,7 +38,9 @@ type Config struct {
 	Partial bool
 }
 
-// ErrPartial marks a run whose result covers only part of the video.
+// ErrPartial marks a run whose result covers only part of the video. The
+// answers received are cached (when the client caches), so running again
+// resumes.
 var ErrPartial = errors.New("some chunks failed after all retries")
 
 // Run streams the whole pipeline over v: ffmpeg decodes, dedupe selects,
@@ -50,8 +54,7 @@ func Run(ctx context.Context, c Client, v extract.Video, cfg Config, log *slog.L
 	if cfg.Chunk.End == 0 {
 		cfg.Chunk.End = cfg.Extract.RangeEnd(v)
 	}
-	k := newCaller(c, cfg.Model)
-	k.progress = newTracker(cfg.OnProgress, cfg.Chunk.End)
+	k := &caller{c: c, progress: newTracker(cfg.OnProgress, cfg.Chunk.End)}
 	cfg.Dedupe.OnFrame = k.progress.frame
 	st, err := runStages(ctx, k, v, cfg)
 	k.progress.update(func(p *Progress) { p.Done = true })
@@ -73,7 +76,7 @@ type stages struct {
 	ds             dedupe.Stats
 	d              Described
 	images         []ReportImage
-	transcript     []Segment
+	transcript     []llm.Segment
 	transcriptNote string
 }
 
@@ -133,9 +136,9 @@ func finish(ctx context.Context, k *caller, v extract.Video, cfg Config, res Res
 	d := st.d
 	var partial error
 	if len(d.Failures) > 0 {
-		partial = fmt.Errorf("%w: %s", ErrPartial, failedRanges(d.Failures))
+		partial = failedRanges(d.Failures)
 		if !cfg.Partial || len(d.Notes) == 0 {
-			return res, fmt.Errorf("%w; run again to resume (answers so far are cached), or add --partial", partial)
+			return res, partial
 		}
 	}
 	summary, mu, err := merge(ctx, k, cfg.Model, d.Notes)
@@ -148,18 +151,8 @@ func finish(ctx context.Context, k *caller, v extract.Video, cfg Config, res Res
 		res.Script = res.Cues()
 	}
 	if p := cfg.Model.Pricing; p != nil {
-		res.Usage.CostUSD = roundUSD(p.Cost(res.Usage.PromptTokens, res.Usage.CompletionTokens))
-		long, short := cfg.Model.Detail.Budget()
-		w, h := extract.FitSize(v.Width, v.Height, long, short)
-		sizes := make([]Size, st.ds.Kept)
-		for i := range sizes {
-			sizes[i] = Size{w, h}
-		}
-		perReq := cfg.Chunk.FramesPerRequest
-		if perReq == 0 {
-			perReq = 10
-		}
-		e := cfg.Model.Estimate(*p, true, sizes, perReq)
+		res.Usage.CostUSD = cost.RoundUSD(p.Cost(res.Usage.PromptTokens, res.Usage.CompletionTokens))
+		e := cfg.Model.Job(v, st.ds.Kept, cfg.Chunk.FramesPerRequest).Estimate(*p, true)
 		res.Estimate = &e
 	}
 	return res, partial
@@ -172,7 +165,7 @@ func keepImages(ctx context.Context, g *errgroup.Group, in <-chan chunk.Chunk, i
 		defer close(out)
 		for c := range in {
 			for _, im := range c.Images {
-				*images = append(*images, ReportImage{Time: im.Time, JPEG: im.JPEG})
+				*images = append(*images, ReportImage{Time: round3(im.Time), JPEG: im.JPEG})
 			}
 			select {
 			case out <- c:
@@ -185,13 +178,14 @@ func keepImages(ctx context.Context, g *errgroup.Group, in <-chan chunk.Chunk, i
 	return out
 }
 
-// failedRanges lists the failed stretches with the first reason.
-func failedRanges(fs []Failure) string {
+// failedRanges is ErrPartial naming the failed stretches, wrapping the
+// first reason.
+func failedRanges(fs []Failure) error {
 	var rs []string
 	for _, f := range fs {
 		rs = append(rs, extract.Clock(f.Start)+"-"+extract.Clock(f.End))
 	}
-	return fmt.Sprintf("%d failed (%s): %v", len(fs), strings.Join(rs, ", "), fs[0].Err)
+	return fmt.Errorf("%w: %d failed (%s): %w", ErrPartial, len(fs), strings.Join(rs, ", "), fs[0].Err)
 }
 
 // incompleteNote tells the reader of the summary which stretches it does

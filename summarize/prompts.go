@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/vidskim/vidskim/extract"
+	"github.com/vidskim/vidskim/field"
 )
 
 // Mode is the job the user brings.
@@ -25,7 +26,7 @@ func ParseMode(s string) (Mode, error) {
 	case ModeSummary, ModeSurveillance, ModeNarration:
 		return m, nil
 	}
-	return "", fmt.Errorf("--mode %q: must be summary, surveillance or narration", s)
+	return "", field.Errorf("mode", "%q: must be summary, surveillance or narration", s)
 }
 
 // wordsPerSecond is a calm narration pace.

@@ -1,11 +1,12 @@
-package summarize
+package render
 
 import (
 	"encoding/base64"
 	"html/template"
-	"io"
+	"strings"
 
 	"github.com/vidskim/vidskim/extract"
+	"github.com/vidskim/vidskim/summarize"
 )
 
 // reportPage is one self-contained page: styles inline, frames as data
@@ -46,16 +47,20 @@ type reportFrame struct {
 }
 
 type reportChunk struct {
-	C      ChunkInfo
+	C      summarize.ChunkInfo
 	Frames []reportFrame
 }
 
-// WriteHTML writes the report: the summary, then each chunk's frames
-// beside its description.
-func (r Result) WriteHTML(w io.Writer) error {
+// html writes the report: the summary, then each chunk's frames beside
+// its description.
+func html(b *strings.Builder, doc any) error {
+	r, ok := doc.(summarize.Result)
+	if !ok {
+		return unsupported(HTML, doc)
+	}
 	byTime := map[float64][]byte{}
 	for _, im := range r.Images {
-		byTime[round3(im.Time)] = im.JPEG
+		byTime[im.Time] = im.JPEG
 	}
 	var chunks []reportChunk
 	for _, c := range r.Chunks {
@@ -68,9 +73,9 @@ func (r Result) WriteHTML(w io.Writer) error {
 		}
 		chunks = append(chunks, rc)
 	}
-	return reportPage.Execute(w, struct {
+	return reportPage.Execute(b, struct {
 		Name   string
-		R      Result
+		R      summarize.Result
 		Chunks []reportChunk
 	}{baseName(r.Video.Path), r, chunks})
 }

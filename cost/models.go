@@ -1,4 +1,4 @@
-package summarize
+package cost
 
 import (
 	_ "embed"
@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/vidskim/vidskim/chunk"
+	"github.com/vidskim/vidskim/outfile"
 )
 
 //go:embed models.json
@@ -54,7 +55,7 @@ func LoadModels(path string) (Models, error) {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return m, fmt.Errorf("model table %s: %w", path, unwrapFS(err))
+		return m, fmt.Errorf("model table %s: %w", path, outfile.Cause(err))
 	}
 	var user Models
 	if err := json.Unmarshal(data, &user); err != nil {
@@ -95,8 +96,7 @@ func (m Models) Lookup(name string) (Model, bool) {
 		}
 	}
 	if !found {
-		best = gpt4oRule
-		best.Name = name
+		best = Fallback(name)
 	}
 	return best, found
 }
@@ -162,4 +162,10 @@ func (m Models) CompareModels(chosen string) []Model {
 	}
 	sort.SliceStable(out[1:], func(i, j int) bool { return out[1+i].Name < out[1+j].Name })
 	return out
+}
+
+// Fallback is how an unknown model is estimated: GPT-4o's image rule, no
+// price.
+func Fallback(name string) Model {
+	return Model{Name: name, Scheme: "tile", Base: 85, Tile: 170}
 }

@@ -1,4 +1,4 @@
-package summarize
+package cost
 
 import (
 	"testing"
@@ -65,7 +65,8 @@ func TestEstimateAndCost(t *testing.T) {
 	for i := range frames {
 		frames[i] = Size{512, 288}
 	}
-	e := Options{Model: "gpt-4o", MaxTokens: 400}.Estimate(m, true, frames, 10)
+	e := Job{Frames: frames, PerRequest: 10, Detail: chunk.Low, ChunkPrompt: 300, MergePrompt: 300,
+		MaxTokens: 400, MergeMaxTokens: 1200, MergeBudget: 24000}.Estimate(m, true)
 	if e.ImageTokens != 25*85 || e.Requests != 4 || e.OutputCeiling != 3*400+1200 {
 		t.Errorf("estimate %+v", e)
 	}

@@ -1,8 +1,6 @@
 package summarize
 
 import (
-	"fmt"
-	"io"
 	"regexp"
 	"sort"
 	"strconv"
@@ -88,44 +86,4 @@ func ValidCues(cues []Cue, duration float64) []Cue {
 		out = append(out, c)
 	}
 	return out
-}
-
-// WriteSRT writes cues as SubRip subtitles.
-func WriteSRT(w io.Writer, cues []Cue) error {
-	var b strings.Builder
-	for i, c := range cues {
-		fmt.Fprintf(&b, "%d\n%s --> %s\n%s\n\n", i+1, stamp(c.Start, ","), stamp(c.End, ","), cueText(c.Text))
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-// WriteVTT writes cues as WebVTT.
-func WriteVTT(w io.Writer, cues []Cue) error {
-	var b strings.Builder
-	b.WriteString("WEBVTT\n\n")
-	for _, c := range cues {
-		t := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(cueText(c.Text))
-		fmt.Fprintf(&b, "%s --> %s\n%s\n\n", stamp(c.Start, "."), stamp(c.End, "."), t)
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-// cueText keeps a cue's text from ending the cue early: no blank lines,
-// no arrow.
-func cueText(s string) string {
-	var lines []string
-	for _, l := range strings.Split(s, "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			lines = append(lines, strings.ReplaceAll(l, "-->", "->"))
-		}
-	}
-	return strings.Join(lines, "\n")
-}
-
-// stamp formats seconds as HH:MM:SS,mmm (SRT) or HH:MM:SS.mmm (VTT).
-func stamp(sec float64, sep string) string {
-	ms := int64(sec*1000 + 0.5)
-	return fmt.Sprintf("%02d:%02d:%02d%s%03d", ms/3600000, ms/60000%60, ms/1000%60, sep, ms%1000)
 }

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"io"
+
+	"github.com/urfave/cli/v2"
+)
+
+// newApp lists the commands; each lives in its own cmd_*.go file.
+func newApp(argv []string, stdout, stderr io.Writer) *cli.App {
+	onUsage := func(_ *cli.Context, err error, _ bool) error { return usageError{err} }
+	var fromFile map[string]bool
+	app := &cli.App{
+		Name:            "vidskim",
+		Usage:           "let a vision language model understand a video",
+		Writer:          stdout,
+		ErrWriter:       stderr,
+		HideHelpCommand: true,
+		OnUsageError:    onUsage,
+		ExitErrHandler:  func(*cli.Context, error) {},
+		Commands: []*cli.Command{
+			{
+				Name:      "summarize",
+				Usage:     "summarize a video with a vision model",
+				ArgsUsage: "VIDEO",
+				Flags:     summarizeFlags(),
+				Action:    func(c *cli.Context) error { return summarizeCmd(c, stdout, stderr) },
+			},
+			{
+				Name:      "frames",
+				Usage:     "sample and select frames without a model; write the kept frames as JPEGs",
+				ArgsUsage: "VIDEO",
+				Flags:     framesFlags(),
+				Action:    func(c *cli.Context) error { return framesCmd(c, stdout, stderr) },
+			},
+			{
+				Name:      "plan",
+				Usage:     "sample and select frames, then print the requests, tokens and cost the run would take, on several models; no model is called",
+				ArgsUsage: "VIDEO",
+				Flags:     planFlags(),
+				Action:    func(c *cli.Context) error { return planCmd(c, stdout) },
+			},
+			{
+				Name:   "config",
+				Usage:  "print the effective settings of summarize (flags, env, config file, defaults), keys masked",
+				Flags:  summarizeFlags(),
+				Action: func(c *cli.Context) error { return configCmd(c, stdout, fromFile, argv) },
+			},
+		},
+	}
+	known := allFlagNames(app.Commands)
+	for _, cmd := range app.Commands {
+		cmd.OnUsageError = onUsage
+		cmd.Before = func(c *cli.Context) (err error) {
+			fromFile, err = applyConfig(c, known)
+			return err
+		}
+	}
+	return app
+}

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"io"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/vidskim/vidskim/cost"
+	"github.com/vidskim/vidskim/render"
+	"github.com/vidskim/vidskim/summarize"
+)
+
+// planCmd runs extraction and selection without a model and prints what
+// the run would send and cost, on the chosen model and on others.
+func planCmd(c *cli.Context, stdout io.Writer) error {
+	path, err := videoArg(c)
+	if err != nil {
+		return err
+	}
+	sel, err := selectOptions(c)
+	if err != nil {
+		return err
+	}
+	mo := summarize.Options{Model: c.String("model"), Detail: sel.detail, MaxTokens: c.Int("max-tokens")}
+	models, err := jobOptions(c, &mo, &sel.dedupe)
+	if err != nil {
+		return err
+	}
+	format := render.Format(c.String("format"))
+	if err := checkFormat(format, render.Text, render.JSON); err != nil {
+		return err
+	}
+	v, err := openVideo(c.Context, path, sel.extract)
+	if err != nil {
+		return err
+	}
+	rep, err := selectFrames(c.Context, v, sel, nil)
+	if err != nil {
+		return classify(err)
+	}
+	p := render.Plan{Video: videoInfo(path, v), Checked: models.Checked,
+		Frames: summarize.FrameCounts{Sampled: rep.Sampled, Kept: len(rep.Kept), Dropped: rep.Dropped},
+		Plan:   cost.NewPlan(models, mo.Model, mo.Job(v, len(rep.Kept), sel.chunk.FramesPerRequest))}
+	p.Warnings = rep.Warnings
+	if !p.Chosen.Known {
+		p.Warnings = append(p.Warnings, "unknown model "+mo.Model+": tokens estimated with GPT-4o's rule and no price (add it with --models FILE)")
+	}
+	if c.Bool("transcribe") {
+		if v.HasAudio {
+			p.Transcription = models.TranscriptionFor(c.String("transcribe-model"), (sel.extract.RangeEnd(v)-sel.extract.Start)/60)
+		} else {
+			p.Warnings = append(p.Warnings, "no audio stream: nothing to transcribe")
+		}
+	}
+	return render.Write(stdout, format, p)
+}

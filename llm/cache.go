@@ -1,0 +1,102 @@
+package llm
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/vidskim/vidskim/outfile"
+)
+
+// Cache keeps every successful answer on disk, keyed by the whole request
+// (model, prompts, every image's bytes, detail, token limit and any other
+// parameter), so re-running a command, or resuming one that was
+// interrupted or failed, never pays twice for the same answer. Entries are
+// written atomically (a killed process leaves no half-written entry) and
+// readable by the owner only. The API key is not part of the request body,
+// so it is never in the key nor in an entry.
+type Cache struct {
+	Dir string
+}
+
+// cacheVersion changes when the entry format does, orphaning old entries.
+const cacheVersion = "vidskim-cache-v1\n"
+
+// DefaultCacheDir is the user's cache directory plus "vidskim".
+func DefaultCacheDir() (string, error) {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("no user cache directory: %w", err)
+	}
+	return filepath.Join(d, "vidskim"), nil
+}
+
+// chatKey hashes the request as sent, plus extra: what affects the answer
+// but is not in the body go-openai writes (see cacheExtra).
+func (c *Cache) chatKey(req openai.ChatCompletionRequest, extra string) (string, error) {
+	body, err := json.Marshal(req)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	h.Write([]byte(cacheVersion))
+	h.Write([]byte(extra + "\n"))
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func (c *Cache) path(key string) string { return filepath.Join(c.Dir, key[:2], key+".json") }
+
+// getChat returns the stored response for key. A missing or unreadable
+// entry is a miss: the worst case is paying once more, never failing the
+// run.
+func (c *Cache) getChat(key string) (openai.ChatCompletionResponse, bool) {
+	var resp openai.ChatCompletionResponse
+	ok := c.get(key, &resp) && len(resp.Choices) > 0
+	return resp, ok
+}
+
+// putChat stores resp under key.
+func (c *Cache) putChat(key string, resp openai.ChatCompletionResponse) error {
+	return c.put(key, resp)
+}
+
+// get reads the entry for key into v; false on any failure.
+func (c *Cache) get(key string, v any) bool {
+	data, err := os.ReadFile(c.path(key))
+	return err == nil && json.Unmarshal(data, v) == nil
+}
+
+// put stores v as JSON under key, privately and atomically.
+func (c *Cache) put(key string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	p := c.path(key)
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		return fmt.Errorf("cache: %w", err)
+	}
+	if err := outfile.Write(p, data, 0o600); err != nil {
+		return fmt.Errorf("cache: %w", err)
+	}
+	return nil
+}
+
+// Check makes sure the cache directory can be written, before any request.
+func (c *Cache) Check() error {
+	if err := os.MkdirAll(c.Dir, 0o700); err != nil {
+		return fmt.Errorf("%s: %w", c.Dir, outfile.Cause(err))
+	}
+	f, err := os.CreateTemp(c.Dir, ".check-*")
+	if err != nil {
+		return fmt.Errorf("%s: cannot write there: %w", c.Dir, outfile.Cause(err))
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}

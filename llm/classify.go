@@ -1,0 +1,129 @@
+package llm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"regexp"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/vidskim/vidskim/textsafe"
+)
+
+// Action is what to do about a failed request.
+type Action int
+
+const (
+	// Retry: the same request may well succeed later (429, 5xx, a reset
+	// connection, a timeout). The transport does this itself.
+	Retry Action = iota
+	// Fail: this request failed; the others may still succeed.
+	Fail
+	// Split: the request was refused as too big (too many images, too long
+	// a context); the same images sent in halves may pass.
+	Split
+	// Stop: every request of the run would fail the same way (a bad key, an
+	// unknown model or URL, a request the server will never take): stop at
+	// once instead of repeating it.
+	Stop
+)
+
+// tooBigRE spots a request refused for carrying too many images or tokens.
+var tooBigRE = regexp.MustCompile(`(?i)too many images|images? (per|in a) request|maximum (number of )?images|at most \d+ images|context.length|context_length_exceeded|maximum context|too many tokens|too large|too long`)
+
+// singleImageRE matches servers that take one image a request (Ollama's
+// llama3.2-vision: "vision model only supports a single image per
+// message"), which they say with a 500 that no retry will change.
+var singleImageRE = regexp.MustCompile(`(?i)(single|one) image per (message|request|prompt)|only supports? (a single|one) image`)
+
+// classify is the one decision table: from an answer's status and the head
+// of its body, or from the error of a request that got no answer.
+func classify(status int, body string, err error) Action {
+	if err != nil {
+		var te *TimeoutError
+		var ne net.Error
+		var op *net.OpError
+		switch {
+		case errors.Is(err, context.Canceled):
+			return Fail
+		case errors.As(err, &te), errors.As(err, &ne), errors.As(err, &op),
+			errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+			return Retry
+		}
+		return Fail
+	}
+	switch {
+	case status == 413 || singleImageRE.MatchString(body),
+		(status == 400 || status == 422) && tooBigRE.MatchString(body):
+		return Split
+	case status == 429 || status == 408 || status == 409 || status >= 500:
+		return Retry
+	case status == 400 || status == 401 || status == 403 || status == 404 || status == 422:
+		return Stop
+	}
+	return Fail
+}
+
+// ActionOf says what a caller should do with a request that failed after
+// the transport's retries: Split when it was too big and has more than one
+// image to split, else Stop or Fail.
+func ActionOf(err error, images int) Action {
+	var e *APIError
+	if !errors.As(err, &e) {
+		return Fail
+	}
+	a := classify(e.Status, e.Message, nil)
+	if a == Split && images > 1 {
+		return Split
+	}
+	if a == Split {
+		a = classify(e.Status, "", nil) // nothing left to split: judge by status alone
+	}
+	if a == Stop {
+		return Stop
+	}
+	return Fail
+}
+
+// APIError is a refusal from the server: its status and its message,
+// cleaned and cut to one line.
+type APIError struct {
+	Status  int
+	Message string
+}
+
+func (e *APIError) Error() string {
+	return fmt.Sprintf("server said %d: %s", e.Status, e.Message)
+}
+
+// TimeoutError is an attempt that got no answer within the time limit.
+type TimeoutError struct{ After time.Duration }
+
+func (e *TimeoutError) Error() string { return "no answer within " + e.After.String() }
+
+// Timeout marks it as a timeout for net.Error-style checks.
+func (e *TimeoutError) Timeout() bool { return true }
+
+// EmptyAnswerError is an answer with no text that no filter explains.
+type EmptyAnswerError struct{ FinishReason string }
+
+func (e *EmptyAnswerError) Error() string {
+	return fmt.Sprintf("the model answered with no text (finish_reason %q)", e.FinishReason)
+}
+
+// apiError turns a go-openai error into an *APIError, or leaves it be.
+func apiError(err error) error {
+	var api *openai.APIError
+	if errors.As(err, &api) {
+		return &APIError{Status: api.HTTPStatusCode, Message: textsafe.Brief(api.Message, 300)}
+	}
+	var req *openai.RequestError
+	if errors.As(err, &req) {
+		return &APIError{Status: req.HTTPStatusCode, Message: textsafe.Brief(string(req.Body), 300)}
+	}
+	return err
+}

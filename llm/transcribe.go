@@ -1,0 +1,74 @@
+package llm
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/vidskim/vidskim/textsafe"
+)
+
+// DefaultTranscribeModel is the transcription model when none is named.
+const DefaultTranscribeModel = "whisper-1"
+
+// TranscribeRequest is one audio upload to /audio/transcriptions.
+type TranscribeRequest struct {
+	Model string // "" means DefaultTranscribeModel
+	MP3   []byte
+	// Duration of the audio in seconds: the one segment's end when a
+	// server answers with text but no segments.
+	Duration float64
+}
+
+// Segment is one timed stretch of speech. Times are seconds from the start
+// of the uploaded audio; the caller shifts them to video time.
+type Segment struct {
+	Start float64 `json:"start_s"`
+	End   float64 `json:"end_s"`
+	Text  string  `json:"text"`
+}
+
+// Transcribe asks for a transcript with segment times (verbose_json), from
+// the cache when it can.
+func (c *Client) Transcribe(ctx context.Context, r TranscribeRequest) ([]Segment, error) {
+	if r.Model == "" {
+		r.Model = DefaultTranscribeModel
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "vidskim-transcript-v1\n%s\nverbose_json\n", r.Model)
+	h.Write(r.MP3)
+	key := hex.EncodeToString(h.Sum(nil))
+	var segs []Segment
+	if c.cfg.Cache != nil && c.cfg.Cache.get(key, &segs) {
+		return segs, nil
+	}
+	resp, err := c.oa.CreateTranscription(ctx, openai.AudioRequest{
+		Model:                  r.Model,
+		FilePath:               "audio.mp3",
+		Reader:                 bytes.NewReader(r.MP3),
+		Format:                 openai.AudioResponseFormatVerboseJSON,
+		TimestampGranularities: []openai.TranscriptionTimestampGranularity{openai.TranscriptionTimestampGranularitySegment},
+	})
+	if err != nil {
+		return nil, apiError(err)
+	}
+	for _, s := range resp.Segments {
+		if text := textsafe.Clean(s.Text); text != "" {
+			segs = append(segs, Segment{Start: s.Start, End: s.End, Text: text})
+		}
+	}
+	if len(resp.Segments) == 0 && strings.TrimSpace(resp.Text) != "" {
+		segs = []Segment{{Start: 0, End: r.Duration, Text: textsafe.Clean(resp.Text)}} // a server without segments
+	}
+	if c.cfg.Cache != nil {
+		if err := c.cfg.Cache.put(key, segs); err != nil {
+			return nil, err
+		}
+	}
+	return segs, nil
+}

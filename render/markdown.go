@@ -1,0 +1,87 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/vidskim/vidskim/extract"
+	"github.com/vidskim/vidskim/summarize"
+	"github.com/vidskim/vidskim/textsafe"
+)
+
+// resultMarkdown writes the summary, then the timeline of chunk
+// descriptions with their time ranges.
+func resultMarkdown(b *strings.Builder, r summarize.Result) {
+	fmt.Fprintf(b, "# Summary of %s\n\n", mdEscape(baseName(r.Video.Path)))
+	if r.Partial {
+		fmt.Fprintf(b, "> **PARTIAL SUMMARY**: %d stretches of the video failed and are not covered:", len(r.Failed))
+		for _, f := range r.Failed {
+			fmt.Fprintf(b, " %s-%s", extract.Clock(f.Start), extract.Clock(f.End))
+		}
+		b.WriteString(".\n\n")
+	}
+	fmt.Fprintf(b, "%s, %dx%d. %d frames sampled, %d sent to %s in %d requests.\n\n",
+		extract.Clock(r.Video.Duration), r.Video.Width, r.Video.Height, r.Frames.Sampled, r.Frames.Kept, r.Model, r.Usage.Requests)
+	if r.Frames.Dropped > 0 {
+		fmt.Fprintf(b, "> %d more frames differed enough to keep but were dropped to stay within --max-frames.\n\n", r.Frames.Dropped)
+	}
+	for _, w := range r.Warnings {
+		fmt.Fprintf(b, "> Warning: %s\n\n", w)
+	}
+	fmt.Fprintf(b, "%s\n\n", r.Summary)
+	if len(r.Script) > 0 {
+		b.WriteString("## Narration script\n\n")
+		for _, c := range r.Script {
+			fmt.Fprintf(b, "- **%s-%s** %s\n", stamp(c.Start, "."), stamp(c.End, "."), c.Text)
+		}
+		b.WriteString("\n")
+	}
+	estimateLine(b, r)
+	b.WriteString("## Timeline\n\n")
+	for _, c := range r.Chunks {
+		fmt.Fprintf(b, "### %s - %s\n\n%s\n", extract.Clock(c.Start), extract.Clock(c.End), c.Description)
+		switch c.FinishReason {
+		case "length":
+			b.WriteString("\n*(description cut off at the token limit)*\n")
+		case "content_filter":
+			b.WriteString("\n*(description withheld by the provider's content filter)*\n")
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(b, "---\nUsage: %d requests, %d prompt tokens, %d completion tokens; %d answers from the cache.\n",
+		r.Usage.Requests, r.Usage.PromptTokens, r.Usage.CompletionTokens, r.Usage.Cached)
+}
+
+// estimateLine puts the estimate made before the run beside what it took.
+func estimateLine(b *strings.Builder, r summarize.Result) {
+	e := r.Estimate
+	if e == nil {
+		return
+	}
+	fmt.Fprintf(b, "Estimated before the run: %d input tokens, at most %d output tokens, at most $%.4f. Actual: %d prompt and %d completion tokens",
+		e.InputTokens, e.OutputCeiling, e.CostUSD, r.Usage.PromptTokens, r.Usage.CompletionTokens)
+	if r.Usage.CostUSD > 0 {
+		fmt.Fprintf(b, ", $%.4f", r.Usage.CostUSD)
+	}
+	b.WriteString(".\n\n")
+}
+
+// transcriptMarkdown lists the speech line by line with its time.
+func transcriptMarkdown(b *strings.Builder, t Transcript) {
+	fmt.Fprintf(b, "# Transcript of %s\n\n", textsafe.Line(t.Video))
+	for _, s := range t.Segments {
+		fmt.Fprintf(b, "- **%s** %s\n", extract.Clock(s.Start), s.Text)
+	}
+}
+
+func baseName(p string) string {
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}
+
+// mdEscape keeps a file name from being read as Markdown markup.
+func mdEscape(s string) string {
+	return strings.NewReplacer("\\", "\\\\", "*", "\\*", "_", "\\_", "`", "\\`", "#", "\\#", "[", "\\[", "]", "\\]", "\n", " ", "\r", " ").Replace(textsafe.Clean(s))
+}

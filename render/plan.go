@@ -1,0 +1,53 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/vidskim/vidskim/cost"
+	"github.com/vidskim/vidskim/extract"
+	"github.com/vidskim/vidskim/summarize"
+	"github.com/vidskim/vidskim/textsafe"
+)
+
+// Plan is what `vidskim plan` prints: the run on the chosen model and on
+// others beside it.
+type Plan struct {
+	Video  summarize.VideoInfo   `json:"video"`
+	Frames summarize.FrameCounts `json:"frames"`
+	cost.Plan
+	Warnings []string `json:"warnings,omitempty"`
+	Checked  string   `json:"prices_checked"`
+	// Transcription is set when the run transcribes the audio.
+	Transcription *cost.TranscriptionCost `json:"transcription,omitempty"`
+}
+
+func planText(b *strings.Builder, p Plan) {
+	e := p.Chosen
+	fmt.Fprintf(b, "%s: %s, %dx%d\n", textsafe.Line(p.Video.Path), extract.Clock(p.Video.Duration), p.Video.Width, p.Video.Height)
+	fmt.Fprintf(b, "frames: %d sampled, %d kept", p.Frames.Sampled, p.Frames.Kept)
+	if p.Frames.Dropped > 0 {
+		fmt.Fprintf(b, " (%d more dropped by --max-frames)", p.Frames.Dropped)
+	}
+	fmt.Fprintf(b, "\nrequests: %d (%d frames a request, detail %s, plus merging)\n", e.Requests, p.PerReq, p.Detail)
+	fmt.Fprintf(b, "input tokens: %d (images %d, text %d); output at most %d\n", e.InputTokens, e.ImageTokens, e.TextTokens, e.OutputCeiling)
+	fmt.Fprintf(b, "cost on %s: at most $%.4f (input $%.4f, output at most $%.4f)\n", e.Model, e.CostUSD, e.InputCostUSD, e.OutputCostUSD)
+	if t := p.Transcription; t != nil {
+		price := fmt.Sprintf("$%.4f", t.USD)
+		if !t.Known {
+			price = "unknown price"
+		}
+		fmt.Fprintf(b, "transcription: %.1f minutes of audio on %s: %s\n", t.Minutes, t.Model, price)
+	}
+	for _, warn := range p.Warnings {
+		fmt.Fprintf(b, "warning: %s\n", warn)
+	}
+	fmt.Fprintf(b, "\nthe same run on other models (prices checked %s):\n", p.Checked)
+	tw := tabwriter.NewWriter(b, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "model\timage tokens\tinput tokens\tcost at most")
+	for _, o := range append([]cost.Estimate{e}, p.Others...) {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t$%.4f\n", o.Model, o.ImageTokens, o.InputTokens, o.CostUSD)
+	}
+	tw.Flush()
+}

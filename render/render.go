@@ -1,0 +1,98 @@
+package render
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/vidskim/vidskim/summarize"
+)
+
+// Format is an output format.
+type Format string
+
+// The formats.
+const (
+	Markdown Format = "md"
+	JSON     Format = "json"
+	SRT      Format = "srt"
+	VTT      Format = "vtt"
+	HTML     Format = "html"
+	Text     Format = "text"
+)
+
+// Write renders doc (a summarize.Result, a Plan, a Frames or a Transcript)
+// in format f, into a buffer first, so that nothing reaches w unless the
+// whole document rendered.
+func Write(w io.Writer, f Format, doc any) error {
+	var b strings.Builder
+	var err error
+	switch f {
+	case JSON:
+		err = writeJSON(&b, doc)
+	case Markdown:
+		err = markdown(&b, doc)
+	case SRT, VTT:
+		var cues []summarize.Cue
+		if cues, err = cuesOf(doc); err == nil {
+			subtitles(&b, f, cues)
+		}
+	case HTML:
+		err = html(&b, doc)
+	case Text:
+		err = text(&b, doc)
+	default:
+		err = fmt.Errorf("render: unknown format %q", f)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, b.String())
+	return err
+}
+
+func writeJSON(w io.Writer, doc any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+// unsupported is a document that format f does not render.
+func unsupported(f Format, doc any) error {
+	return fmt.Errorf("render: %T has no %s form", doc, f)
+}
+
+func markdown(b *strings.Builder, doc any) error {
+	switch d := doc.(type) {
+	case summarize.Result:
+		resultMarkdown(b, d)
+	case Transcript:
+		transcriptMarkdown(b, d)
+	default:
+		return unsupported(Markdown, doc)
+	}
+	return nil
+}
+
+func text(b *strings.Builder, doc any) error {
+	switch d := doc.(type) {
+	case Plan:
+		planText(b, d)
+	case Frames:
+		framesText(b, d)
+	default:
+		return unsupported(Text, doc)
+	}
+	return nil
+}
+
+func cuesOf(doc any) ([]summarize.Cue, error) {
+	switch d := doc.(type) {
+	case summarize.Result:
+		return d.Cues(), nil
+	case Transcript:
+		return d.cues(), nil
+	}
+	return nil, unsupported(SRT, doc)
+}

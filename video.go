@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/vidskim/vidskim/dedupe"
+	"github.com/vidskim/vidskim/extract"
+	"github.com/vidskim/vidskim/render"
+	"github.com/vidskim/vidskim/summarize"
+)
+
+// newLogger sets up the one slog handler: diagnostics go to stderr, never
+// stdout, which carries results.
+func newLogger(c *cli.Context, stderr io.Writer) *slog.Logger {
+	level := slog.LevelInfo
+	switch {
+	case c.Bool("quiet"):
+		level = slog.LevelWarn
+	case c.Bool("verbose"):
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// videoArg returns the one positional argument, the video path.
+func videoArg(c *cli.Context) (string, error) {
+	switch c.NArg() {
+	case 0:
+		return "", usageError{errors.New("missing VIDEO: name a video file")}
+	case 1:
+		return c.Args().First(), nil
+	}
+	return "", usageError{fmt.Errorf("one VIDEO at a time, got %d arguments: %q", c.NArg(), c.Args().Slice())}
+}
+
+// openVideo probes path and checks the range options against it, before
+// any decoding. Any failure is the file's fault, except a missing ffprobe.
+func openVideo(ctx context.Context, path string, eo extract.Options) (extract.Video, error) {
+	v, err := extract.Probe(ctx, path, "")
+	if err != nil && !errors.Is(err, extract.ErrToolMissing) && ctx.Err() == nil {
+		return v, inputError{err}
+	}
+	if err != nil {
+		return v, err
+	}
+	if err := eo.Validate(v); err != nil {
+		return v, usage(err)
+	}
+	return v, nil
+}
+
+// videoInfo is v as outputs describe it.
+func videoInfo(path string, v extract.Video) summarize.VideoInfo {
+	return summarize.VideoInfo{Path: path, Duration: v.Duration, Width: v.Width, Height: v.Height, Codec: v.Codec}
+}
+
+// selectFrames runs extraction and selection without a model, giving each
+// kept frame to keep (nil: none) as it comes.
+func selectFrames(ctx context.Context, v extract.Video, sel selection, keep func(extract.Frame) (string, error)) (render.Frames, error) {
+	rep := render.Frames{Video: videoInfo(v.Path, v), Kept: []render.KeptFrame{}}
+	kept := make(chan extract.Frame)
+	errc := make(chan error, 1)
+	go func() {
+		var err error
+		for f := range kept {
+			if err != nil {
+				continue // drain; the error is reported once
+			}
+			k := render.KeptFrame{Index: f.Index, Time: f.Time}
+			if keep != nil {
+				k.File, err = keep(f)
+			}
+			rep.Kept = append(rep.Kept, k)
+		}
+		errc <- err
+	}()
+	xs, ds, err := dedupe.Select(ctx, v, sel.extract, sel.dedupe, kept)
+	close(kept)
+	if werr := <-errc; err == nil {
+		err = werr
+	}
+	rep.Sampled, rep.Dropped, rep.Warnings = ds.Sampled, ds.Dropped, xs.Warnings(v, sel.extract)
+	return rep, err
+}
