@@ -37,6 +37,30 @@ func TestReplaceFails(t *testing.T) {
 				return Write(t.Context(), path, bytes.Repeat([]byte("x"), 1<<17), 0o644)
 			},
 		},
+		{
+			name: "external program leaves no file",
+			run: func(t *testing.T, path string) error {
+				tmp, err := NewTemp(path, 0o644)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer tmp.Close()
+				os.Remove(tmp.Name())
+				return tmp.Commit(t.Context())
+			},
+		},
+		{
+			name: "external program fails",
+			run: func(t *testing.T, path string) error {
+				tmp, err := NewTemp(path, 0o644)
+				if err != nil {
+					t.Fatal(err)
+				}
+				os.WriteFile(tmp.Name(), []byte("half"), 0o644)
+				tmp.Close()
+				return errors.New("program failed")
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
