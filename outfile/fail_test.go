@@ -83,6 +83,28 @@ func TestReplaceFails(t *testing.T) {
 	}
 }
 
+// TestCommitFails covers a rename that fails (the target became a directory
+// meanwhile): Commit says so, and the temp file is gone.
+func TestCommitFails(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.md")
+	f, err := Create(t.Context(), path, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	f.Write([]byte("new"))
+	os.Mkdir(path, 0o755)
+	mustWrite(t, filepath.Join(path, "keep"), "kept")
+	if err := f.Commit(); err == nil {
+		t.Error("Commit over a directory succeeded")
+	}
+	if got := mustRead(t, filepath.Join(path, "keep")); got != "kept" {
+		t.Errorf("directory content now %q", got)
+	}
+	noTemps(t, dir)
+}
+
 // limitFileSize makes writes past n bytes fail with EFBIG, as a full disk
 // would fail them, even for root; SIGXFSZ is ignored meanwhile so the write
 // returns an error instead of killing the test.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -73,4 +74,18 @@ func TestWriteDescriptor(t *testing.T) {
 			t.Errorf("Check: %v, want ErrIsInput", err)
 		}
 	})
+}
+
+// TestCheckReadOnlyPlace covers a directory where no file can be created
+// even by root (/proc), so the early refusal is tested whoever runs it.
+func TestCheckReadOnlyPlace(t *testing.T) {
+	path := "/proc/vidskim-out.md"
+	err := Check(path, nil)
+	if err == nil {
+		t.Fatalf("Check(%s) accepted it", path)
+	}
+	t.Logf("error: %v", err)
+	if !strings.HasPrefix(err.Error(), path+": cannot write in /proc: ") {
+		t.Errorf("error %q does not name the path and the directory", err)
+	}
 }

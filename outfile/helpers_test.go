@@ -7,6 +7,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // The umask is process-wide, so tests that set it do not run in parallel.
@@ -98,6 +99,19 @@ func mkfifo(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// receive waits for what readAll read. The limit only turns a hang into a
+// failure that says why, when the FIFO was replaced instead of written.
+func receive(t *testing.T, got <-chan string) string {
+	t.Helper()
+	select {
+	case g := <-got:
+		return g
+	case <-time.After(30 * time.Second):
+		t.Fatal("the reader got nothing: was the FIFO replaced instead of written?")
+		return ""
+	}
 }
 
 // readAll reads the FIFO at path in the background, as the other end of a

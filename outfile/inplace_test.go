@@ -20,7 +20,7 @@ func TestWriteFIFO(t *testing.T) {
 	if err := Write(t.Context(), fifo, []byte(data), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if g := <-got; g != data {
+	if g := receive(t, got); g != data {
 		t.Errorf("reader got %d bytes, want %d", len(g), len(data))
 	}
 	if m := modeOf(t, fifo); m.Type() != os.ModeNamedPipe {

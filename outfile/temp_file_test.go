@@ -85,7 +85,7 @@ func TestTempInPlace(t *testing.T) {
 				t.Fatal(err)
 			}
 			if got != nil {
-				if g := <-got; g != "program output" {
+				if g := receive(t, got); g != "program output" {
 					t.Errorf("reader got %q", g)
 				}
 			}
