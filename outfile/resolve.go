@@ -43,10 +43,11 @@ func resolve(path string) (dest, error) {
 	if err := d.follow(); err != nil {
 		return d, d.errorf(err)
 	}
-	fi, err := os.Stat(d.target)
+	at := d.target
 	if d.viaFD {
-		fi, err = os.Stat(d.name)
+		at = d.name // the kernel follows the descriptor's link
 	}
+	fi, err := os.Stat(at)
 	if errors.Is(err, fs.ErrNotExist) && !d.viaFD {
 		return d, nil
 	}
