@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -16,11 +17,7 @@ import (
 )
 
 func framesCmd(c *cli.Context, stdout, stderr io.Writer) error {
-	path, err := videoArg(c)
-	if err != nil {
-		return err
-	}
-	sel, err := selectOptions(c)
+	path, sel, err := videoAndSelection(c)
 	if err != nil {
 		return err
 	}
@@ -30,20 +27,15 @@ func framesCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	}
 	var keep func(extract.Frame) (string, error)
 	if dir != "" {
-		if err := prepareDir(dir); err != nil {
+		if err := prepareDir(dir, path); err != nil {
 			return err
 		}
-		keep = func(f extract.Frame) (string, error) { return writeFrame(dir, f) }
+		keep = func(f extract.Frame) (string, error) { return writeFrame(c.Context, dir, f, path) }
 	}
-	v, err := openVideo(c.Context, path, sel.extract)
+	_, rep, err := keptFrames(c.Context, path, sel, keep)
 	if err != nil {
 		return err
 	}
-	rep, err := selectFrames(c.Context, v, sel, keep)
-	if err != nil {
-		return classify(err)
-	}
-	rep.Video.Path = path
 	rep.Requests = requestsFor(len(rep.Kept), sel.chunk.FramesPerRequest)
 	if err := render.Write(stdout, format, rep); err != nil || format == render.JSON {
 		return err
@@ -61,19 +53,19 @@ func framesCmd(c *cli.Context, stdout, stderr io.Writer) error {
 }
 
 // prepareDir makes --out-dir and checks it can be written, before decoding.
-func prepareDir(dir string) error {
+func prepareDir(dir, input string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return usageError{fmt.Errorf("--out-dir %s: %w", dir, outfile.Cause(err))}
 	}
-	if err := checkWritable(filepath.Join(dir, "x")); err != nil {
+	if err := outfile.Check(filepath.Join(dir, ".vidskim-probe.jpg"), []string{input}); err != nil {
 		return usageError{fmt.Errorf("--out-dir %s: cannot write there", dir)}
 	}
 	return nil
 }
 
 // writeFrame saves one frame as DIR/HH-MM-SS.mmm.jpg, a name that sorts in
-// time order.
-func writeFrame(dir string, f extract.Frame) (string, error) {
+// time order, never over the input.
+func writeFrame(ctx context.Context, dir string, f extract.Frame, input string) (string, error) {
 	im, err := chunk.Encode(f, 90)
 	if err != nil {
 		return "", err
@@ -81,8 +73,11 @@ func writeFrame(dir string, f extract.Frame) (string, error) {
 	ms := int64(f.Time*1000 + 0.5)
 	name := fmt.Sprintf("%s.%03d.jpg", strings.ReplaceAll(extract.Clock(float64(ms/1000)), ":", "-"), ms%1000)
 	p := filepath.Join(dir, name)
-	if err := outfile.Write(p, im.JPEG, 0o644); err != nil {
-		return "", fmt.Errorf("write %s: %w", p, outfile.Cause(err))
+	if err := outfile.Check(p, []string{input}); err != nil {
+		return "", usageError{fmt.Errorf("--out-dir %w", err)}
+	}
+	if err := outfile.Write(ctx, p, im.JPEG, 0o644); err != nil {
+		return "", fmt.Errorf("--out-dir %w", err)
 	}
 	return p, nil
 }

@@ -13,11 +13,7 @@ import (
 // planCmd runs extraction and selection without a model and prints what
 // the run would send and cost, on the chosen model and on others.
 func planCmd(c *cli.Context, stdout io.Writer) error {
-	path, err := videoArg(c)
-	if err != nil {
-		return err
-	}
-	sel, err := selectOptions(c)
+	path, sel, err := videoAndSelection(c)
 	if err != nil {
 		return err
 	}
@@ -30,15 +26,11 @@ func planCmd(c *cli.Context, stdout io.Writer) error {
 	if err := checkFormat(format, render.Text, render.JSON); err != nil {
 		return err
 	}
-	v, err := openVideo(c.Context, path, sel.extract)
+	v, rep, err := keptFrames(c.Context, path, sel, nil)
 	if err != nil {
 		return err
 	}
-	rep, err := selectFrames(c.Context, v, sel, nil)
-	if err != nil {
-		return classify(err)
-	}
-	p := render.Plan{Video: videoInfo(path, v), Checked: models.Checked,
+	p := render.Plan{Video: rep.Video, Checked: models.Checked,
 		Frames: summarize.FrameCounts{Sampled: rep.Sampled, Kept: len(rep.Kept), Dropped: rep.Dropped},
 		Plan:   cost.NewPlan(models, mo.Model, mo.Job(v, len(rep.Kept), sel.chunk.FramesPerRequest))}
 	p.Warnings = rep.Warnings

@@ -103,8 +103,8 @@ func newJob(c *cli.Context, log *slog.Logger) (job, error) {
 		return j, usageError{fmt.Errorf("--frames-per-request %d: Azure OpenAI takes at most %d images a request", sel.chunk.FramesPerRequest, max)}
 	}
 	for _, f := range []string{"out", "report"} {
-		if err := checkWritable(c.String(f)); err != nil {
-			return j, usageError{fmt.Errorf("--%s: %w", f, err)}
+		if err := checkOutput(f, c.String(f), j.path); err != nil {
+			return j, err
 		}
 	}
 	if j.v, err = openVideo(c.Context, j.path, sel.extract); err != nil {
@@ -115,14 +115,14 @@ func newJob(c *cli.Context, log *slog.Logger) (job, error) {
 	return j, nil
 }
 
-// writeResults writes the report, if asked, and the output in its format.
+// writeResults writes the output in its format and the report, if asked,
+// each on its own: one that cannot be written never costs the other.
 func writeResults(c *cli.Context, res summarize.Result, format render.Format, stdout io.Writer) error {
+	err := writeDoc(c.Context, "out", c.String("out"), format, res, stdout, stdout)
 	if report := c.String("report"); report != "" {
-		if err := writeDoc(report, render.HTML, res, io.Discard); err != nil {
-			return err
-		}
+		err = errors.Join(err, writeDoc(c.Context, "report", report, render.HTML, res, nil, nil))
 	}
-	return writeDoc(c.String("out"), format, res, stdout)
+	return err
 }
 
 // pieceBytes is the upload limit for audio pieces; tests lower it with

@@ -2,10 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/vidskim/vidskim/outfile"
 	"github.com/vidskim/vidskim/render"
@@ -32,27 +31,25 @@ func checkFormat(f render.Format, allowed ...render.Format) error {
 	return usageError{fmt.Errorf("--format %q: must be %s", f, names)}
 }
 
-// checkWritable fails early, before any paid request, when --out cannot
-// be written.
-func checkWritable(out string) error {
+// checkOutput fails early, before any paid request, when the output path
+// named by flag cannot be written or is one of the inputs.
+func checkOutput(flag, out string, inputs ...string) error {
 	if out == "" || out == "-" {
 		return nil
 	}
-	if st, err := os.Stat(out); err == nil && st.IsDir() {
-		return fmt.Errorf("%s: is a directory", out)
+	if err := outfile.Check(out, inputs); err != nil {
+		return usageError{fmt.Errorf("--%s %w", flag, err)}
 	}
-	f, err := os.CreateTemp(filepath.Dir(out), ".vidskim-check-*")
-	if err != nil {
-		return fmt.Errorf("%s: cannot write there: %w", out, outfile.Cause(err))
-	}
-	f.Close()
-	return os.Remove(f.Name())
+	return nil
 }
 
-// writeDoc renders doc and writes it to out atomically, or to stdout. If
-// the file cannot be written after all, the result goes to stdout instead,
-// so paid work is never lost.
-func writeDoc(out string, f render.Format, doc any, stdout io.Writer) error {
+// writeDoc renders doc and writes it to out (the value of --flag), or to
+// stdout when out is "" or "-". A file is written as outfile says (atomic
+// for a regular file, in place for a device or pipe). If it cannot be
+// written after all and a fallback is given, the result goes there
+// instead, so paid work is never lost; the error says which file was not
+// written.
+func writeDoc(ctx context.Context, flag, out string, f render.Format, doc any, stdout, fallback io.Writer) error {
 	if out == "" || out == "-" {
 		return render.Write(stdout, f, doc)
 	}
@@ -60,9 +57,13 @@ func writeDoc(out string, f render.Format, doc any, stdout io.Writer) error {
 	if err := render.Write(&buf, f, doc); err != nil {
 		return err
 	}
-	if err := outfile.Write(out, buf.Bytes(), 0o644); err != nil {
-		stdout.Write(buf.Bytes())
-		return fmt.Errorf("--out %s: %w (the output was written to stdout instead)", out, outfile.Cause(err))
+	err := outfile.Write(ctx, out, buf.Bytes(), 0o644)
+	switch {
+	case err == nil:
+		return nil
+	case fallback != nil:
+		fallback.Write(buf.Bytes())
+		return fmt.Errorf("--%s %w (not written there: the output went to stdout instead)", flag, err)
 	}
-	return nil
+	return fmt.Errorf("--%s %w (not written)", flag, err)
 }

@@ -24,5 +24,5 @@ func transcriptOnly(c *cli.Context, j job, stdout io.Writer) error {
 		return inputError{errors.New(j.path + ": " + note)}
 	}
 	doc := render.Transcript{Segments: segs, Video: j.path, Duration: j.v.Duration}
-	return writeDoc(c.String("out"), j.format, doc, stdout)
+	return writeDoc(c.Context, "out", c.String("out"), j.format, doc, stdout, stdout)
 }

@@ -39,6 +39,29 @@ func videoArg(c *cli.Context) (string, error) {
 	return "", usageError{fmt.Errorf("one VIDEO at a time, got %d arguments: %q", c.NArg(), c.Args().Slice())}
 }
 
+// videoAndSelection reads what every command starts with: the video
+// argument and the selection flags.
+func videoAndSelection(c *cli.Context) (string, selection, error) {
+	path, err := videoArg(c)
+	if err != nil {
+		return path, selection{}, err
+	}
+	sel, err := selectOptions(c)
+	return path, sel, err
+}
+
+// keptFrames opens the video at path and runs selection without a model,
+// as plan and frames do.
+func keptFrames(ctx context.Context, path string, sel selection, keep func(extract.Frame) (string, error)) (extract.Video, render.Frames, error) {
+	v, err := openVideo(ctx, path, sel.extract)
+	if err != nil {
+		return v, render.Frames{}, err
+	}
+	rep, err := selectFrames(ctx, v, sel, keep)
+	rep.Video.Path = path
+	return v, rep, classify(err)
+}
+
 // openVideo probes path and checks the range options against it, before
 // any decoding. Any failure is the file's fault, except a missing ffprobe.
 func openVideo(ctx context.Context, path string, eo extract.Options) (extract.Video, error) {

@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -82,7 +83,7 @@ func (c *Cache) put(key string, v any) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
-	if err := outfile.Write(p, data, 0o600); err != nil {
+	if err := outfile.Write(context.Background(), p, data, 0o600); err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
 	return nil

@@ -34,4 +34,6 @@
 //
 // Errors name the path and the cause on one lowercase line, with no flag
 // names: the command line adds those, since only it knows which flag it was.
+//
+// It is a leaf: it imports nothing of vidskim's.
 package outfile

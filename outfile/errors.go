@@ -46,3 +46,8 @@ func bare(err error) error {
 	}
 	return err
 }
+
+// Cause is the reason inside an error from the os package, without the
+// operation and path around it ("permission denied"), for a message that
+// names the path its own way.
+func Cause(err error) error { return bare(err) }

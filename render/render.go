@@ -31,8 +31,8 @@ func Write(w io.Writer, f Format, doc any) error {
 	switch f {
 	case JSON:
 		err = writeJSON(&b, doc)
-	case Markdown:
-		err = markdown(&b, doc)
+	case Markdown, Text:
+		err = prose(&b, f, doc)
 	case SRT, VTT:
 		var cues []summarize.Cue
 		if cues, err = cuesOf(doc); err == nil {
@@ -40,8 +40,6 @@ func Write(w io.Writer, f Format, doc any) error {
 		}
 	case HTML:
 		err = html(&b, doc)
-	case Text:
-		err = text(&b, doc)
 	default:
 		err = fmt.Errorf("render: unknown format %q", f)
 	}
@@ -63,27 +61,28 @@ func unsupported(f Format, doc any) error {
 	return fmt.Errorf("render: %T has no %s form", doc, f)
 }
 
-func markdown(b *strings.Builder, doc any) error {
+// prose writes a document's one human-readable form: Markdown for a run
+// and a transcript, plain text for a plan and a frame list.
+func prose(b *strings.Builder, f Format, doc any) error {
 	switch d := doc.(type) {
 	case summarize.Result:
-		resultMarkdown(b, d)
+		return only(f, Markdown, doc, func() { resultMarkdown(b, d) })
 	case Transcript:
-		transcriptMarkdown(b, d)
-	default:
-		return unsupported(Markdown, doc)
+		return only(f, Markdown, doc, func() { transcriptMarkdown(b, d) })
+	case Plan:
+		return only(f, Text, doc, func() { planText(b, d) })
+	case Frames:
+		return only(f, Text, doc, func() { framesText(b, d) })
 	}
-	return nil
+	return unsupported(f, doc)
 }
 
-func text(b *strings.Builder, doc any) error {
-	switch d := doc.(type) {
-	case Plan:
-		planText(b, d)
-	case Frames:
-		framesText(b, d)
-	default:
-		return unsupported(Text, doc)
+// only runs write when f is the form the document has.
+func only(f, form Format, doc any, write func()) error {
+	if f != form {
+		return unsupported(f, doc)
 	}
+	write()
 	return nil
 }
 

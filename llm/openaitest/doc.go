@@ -5,4 +5,7 @@
 // decodes every image and checks it against the detail budget, checks that
 // each image carries its timestamp and that a token limit is set, and
 // answers with the real response JSON, usage included.
+//
+// It speaks raw JSON, so the tests check what really goes over the wire; it
+// must not import go-openai nor any other vidskim package.
 package openaitest
