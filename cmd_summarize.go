@@ -15,6 +15,7 @@ import (
 	"github.com/vidskim/vidskim/llm"
 	"github.com/vidskim/vidskim/render"
 	"github.com/vidskim/vidskim/summarize"
+	"github.com/vidskim/vidskim/textsafe"
 )
 
 // job is a checked summarize invocation: everything that can be refused
@@ -56,7 +57,7 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	j.cfg.OnProgress, done = newProgress(stderr, c.Bool("quiet"))
 	res, err := summarize.Run(c.Context, client, j.v, j.cfg, log)
 	done()
-	res.Video.Path = j.path
+	res.Video.Path = textsafe.Line(j.path) // names are shown cleaned, in every format
 	if err != nil && !(errors.Is(err, summarize.ErrPartial) && res.Summary != "") {
 		return classify(err)
 	}

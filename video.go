@@ -13,6 +13,7 @@ import (
 	"github.com/vidskim/vidskim/extract"
 	"github.com/vidskim/vidskim/render"
 	"github.com/vidskim/vidskim/summarize"
+	"github.com/vidskim/vidskim/textsafe"
 )
 
 // newLogger sets up the one slog handler: diagnostics go to stderr, never
@@ -58,7 +59,7 @@ func keptFrames(ctx context.Context, path string, sel selection, keep func(extra
 		return v, render.Frames{}, err
 	}
 	rep, err := selectFrames(ctx, v, sel, keep)
-	rep.Video.Path = path
+	rep.Video.Path = textsafe.Line(path)
 	return v, rep, classify(err)
 }
 
@@ -80,7 +81,7 @@ func openVideo(ctx context.Context, path string, eo extract.Options) (extract.Vi
 
 // videoInfo is v as outputs describe it.
 func videoInfo(path string, v extract.Video) summarize.VideoInfo {
-	return summarize.VideoInfo{Path: path, Duration: v.Duration, Width: v.Width, Height: v.Height, Codec: v.Codec}
+	return summarize.VideoInfo{Path: textsafe.Line(path), Duration: v.Duration, Width: v.Width, Height: v.Height, Codec: v.Codec}
 }
 
 // selectFrames runs extraction and selection without a model, giving each

@@ -7,6 +7,7 @@ import (
 
 	"github.com/vidskim/vidskim/extract"
 	"github.com/vidskim/vidskim/summarize"
+	"github.com/vidskim/vidskim/textsafe"
 )
 
 // reportPage is one self-contained page: styles inline, frames as data
@@ -77,5 +78,5 @@ func html(b *strings.Builder, doc any) error {
 		Name   string
 		R      summarize.Result
 		Chunks []reportChunk
-	}{baseName(r.Video.Path), r, chunks})
+	}{textsafe.Line(baseName(r.Video.Path)), r, chunks})
 }
