@@ -86,7 +86,7 @@ func newJob(c *cli.Context, log *slog.Logger) (job, error) {
 	if err != nil {
 		return j, err
 	}
-	ca, err := cache(c)
+	ca, err := cache(c, log)
 	if err != nil {
 		return j, err
 	}

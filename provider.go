@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/vidskim/vidskim/llm"
+	"github.com/vidskim/vidskim/textsafe"
 )
 
 // howToConnect is said whenever there is no model to talk to.
@@ -63,9 +64,12 @@ func requestShape(c *cli.Context, cfg *llm.Config) error {
 	return nil
 }
 
-// cache is the answer cache the flags ask for, checked to be writable;
-// nil with --no-cache.
-func cache(c *cli.Context) (*llm.Cache, error) {
+// cache is the answer cache the flags ask for; nil with --no-cache. A
+// cache that cannot be written is a warning, said once (now, or at the
+// first entry that cannot be stored, as on a full disk): the run goes on
+// and delivers what it pays for, and the cache still answers from the
+// entries it has.
+func cache(c *cli.Context, log *slog.Logger) (*llm.Cache, error) {
 	if c.Bool("no-cache") {
 		return nil, nil
 	}
@@ -76,9 +80,10 @@ func cache(c *cli.Context) (*llm.Cache, error) {
 			return nil, usageError{fmt.Errorf("%w (set --cache-dir or --no-cache)", err)}
 		}
 	}
-	ca := &llm.Cache{Dir: dir}
-	if err := ca.Check(); err != nil {
-		return nil, usageError{fmt.Errorf("--cache-dir %w", err)}
-	}
+	ca := &llm.Cache{Dir: dir, OnWriteError: func(err error) {
+		log.Warn("the answer cache cannot be written: this run's answers are not kept, so running it again pays for them again",
+			"error", textsafe.Line(err.Error()))
+	}}
+	ca.Check() // a failure is said through OnWriteError
 	return ca, nil
 }
