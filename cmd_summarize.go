@@ -53,12 +53,22 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if c.Bool("transcript-only") {
 		return transcriptOnly(c, j, stdout)
 	}
-	var done func()
-	j.cfg.OnProgress, done = newProgress(stderr, c.Bool("quiet"))
+	var last summarize.Progress
+	show, done := newProgress(stderr, c.Bool("quiet"))
+	j.cfg.OnProgress = func(p summarize.Progress) {
+		last = p // calls come one at a time; the last is read after Run
+		if show != nil {
+			show(p)
+		}
+	}
 	res, err := summarize.Run(c.Context, client, j.v, j.cfg, log)
-	done()
+	done(err != nil)
+	if c.Context.Err() != nil {
+		return interrupted{err: errors.Join(err, c.Context.Err()), p: last, cached: j.client.Cache != nil}
+	}
 	res.Video.Path = textsafe.Line(j.path) // names are shown cleaned, in every format
-	if err != nil && !(errors.Is(err, summarize.ErrPartial) && res.Summary != "") {
+	delivered := errors.Is(err, summarize.ErrPartial) && res.Summary != "" || errors.Is(err, summarize.ErrIncomplete)
+	if err != nil && !delivered {
 		return classify(err)
 	}
 	if werr := writeResults(c, res, j.format, stdout); werr != nil {

@@ -54,7 +54,8 @@ func formatFlag(def, usage string) cli.Flag {
 func modelFlags() []cli.Flag {
 	return []cli.Flag{
 		modelFlag(),
-		&cli.StringFlag{Name: "api-key", EnvVars: []string{"OPENAI_API_KEY"}, DefaultText: "none", Usage: "API key"},
+		&cli.StringFlag{Name: "api-key", EnvVars: []string{"OPENAI_API_KEY"}, DefaultText: "none", Usage: "API key (every user of the machine sees a flag in the process list: prefer OPENAI_API_KEY or --api-key-file)"},
+		&cli.StringFlag{Name: "api-key-file", Usage: "read the API key (or the Azure key) from the first line of this file, which only you should be able to read"},
 		&cli.StringFlag{Name: "base-url", EnvVars: []string{"OPENAI_BASE_URL"}, Usage: "OpenAI-compatible API base URL, e.g. http://localhost:11434/v1 for Ollama (default: OpenAI)"},
 		&cli.IntFlag{Name: "concurrency", Value: summarize.DefaultConcurrency, Usage: "chunk requests at once"},
 		maxTokensFlag(),

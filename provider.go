@@ -13,21 +13,26 @@ import (
 )
 
 // howToConnect is said whenever there is no model to talk to.
-const howToConnect = "set OPENAI_API_KEY (or --api-key) for OpenAI, or point --base-url at an OpenAI-compatible server, e.g. --base-url http://localhost:11434/v1 for Ollama"
+const howToConnect = "set OPENAI_API_KEY (or --api-key-file) for OpenAI, or point --base-url at an OpenAI-compatible server, e.g. --base-url http://localhost:11434/v1 for Ollama"
 
 // clientConfig reads the provider, request-shape, retry and pacing flags
 // into the model client's configuration (the cache is added apart), checking they make sense
 // together before anything runs.
 func clientConfig(c *cli.Context, model string, log *slog.Logger) (llm.Config, error) {
-	cfg := llm.Config{Key: c.String("api-key"), BaseURL: c.String("base-url"),
+	cfg := llm.Config{BaseURL: c.String("base-url"),
 		Timeout: c.Duration("timeout"), MaxRetries: c.Int("max-retries"),
 		Budget: llm.Budget{RPM: c.Int("rpm"), TPM: c.Int("tpm")},
 		OnRetry: func(attempt, status int, wait time.Duration, err error) {
 			log.Warn("retrying request", "attempt", attempt, "status", status, "wait", wait.Round(time.Millisecond), "error", err)
 		}}
+	keyFlag := "api-key"
 	if ep := c.String("azure-endpoint"); ep != "" {
 		cfg.Azure = &llm.Azure{Endpoint: ep, Deployment: c.String("azure-deployment"), APIVersion: c.String("api-version")}
-		cfg.Key = c.String("azure-api-key")
+		keyFlag = "azure-api-key"
+	}
+	var err error
+	if cfg.Key, err = apiKey(c, keyFlag); err != nil {
+		return cfg, err
 	}
 	switch {
 	case cfg.Azure != nil && c.IsSet("base-url") && cfg.BaseURL != "":

@@ -17,7 +17,8 @@ import (
 )
 
 // newLogger sets up the one slog handler: diagnostics go to stderr, never
-// stdout, which carries results.
+// stdout, which carries results, and never hold a key or a URL's
+// user-info, whatever a library passed it.
 func newLogger(c *cli.Context, stderr io.Writer) *slog.Logger {
 	level := slog.LevelInfo
 	switch {
@@ -26,7 +27,14 @@ func newLogger(c *cli.Context, stderr io.Writer) *slog.Logger {
 	case c.Bool("verbose"):
 		level = slog.LevelDebug
 	}
-	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	secrets := []string{c.String("api-key"), c.String("azure-api-key")}
+	redact := func(_ []string, a slog.Attr) slog.Attr {
+		if v := a.Value.Resolve(); v.Kind() == slog.KindString || v.Kind() == slog.KindAny {
+			a.Value = slog.StringValue(textsafe.Redact(v.String(), secrets...))
+		}
+		return a
+	}
+	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level, ReplaceAttr: redact}))
 }
 
 // videoArg returns the one positional argument, the video path.

@@ -19,15 +19,15 @@ func cachedClient(s *openaitest.Server, cache *Cache) *Client {
 // a miss; the answer asked again replaces it.
 func TestUnusableEntriesReplaced(t *testing.T) {
 	entries := map[string]string{
-		"not an object":  `[1, 2]`,
-		"wrong shape":    `{"choices": "none"}`,
-		"cut short":      `{"choices": [{"message": {"content": "hal`,
-		"no choices":     `{"id": "x", "choices": []}`,
-		"empty answer":   `{"choices": [{"message": {"role": "assistant", "content": ""}, "finish_reason": "stop"}]}`,
-		"cut answer":     `{"choices": [{"message": {"role": "assistant", "content": "The frame sh"}, "finish_reason": "length"}]}`,
-		"filtered":       `{"choices": [{"message": {"role": "assistant", "content": ""}, "finish_reason": "content_filter"}]}`,
-		"older format":   `{"format": "vidskim-cache-v0", "text": "an old answer"}`,
-		"control only":   `{"choices": [{"message": {"role": "assistant", "content": "\u001b[2J\u202e"}, "finish_reason": "stop"}]}`,
+		"not an object": `[1, 2]`,
+		"wrong shape":   `{"choices": "none"}`,
+		"cut short":     `{"choices": [{"message": {"content": "hal`,
+		"no choices":    `{"id": "x", "choices": []}`,
+		"empty answer":  `{"choices": [{"message": {"role": "assistant", "content": ""}, "finish_reason": "stop"}]}`,
+		"cut answer":    `{"choices": [{"message": {"role": "assistant", "content": "The frame sh"}, "finish_reason": "length"}]}`,
+		"filtered":      `{"choices": [{"message": {"role": "assistant", "content": ""}, "finish_reason": "content_filter"}]}`,
+		"older format":  `{"format": "vidskim-cache-v0", "text": "an old answer"}`,
+		"control only":  `{"choices": [{"message": {"role": "assistant", "content": "\u001b[2J\u202e"}, "finish_reason": "stop"}]}`,
 	}
 	for name, entry := range entries {
 		t.Run(name, func(t *testing.T) {
@@ -101,7 +101,9 @@ func TestReasoningModelGetsRoom(t *testing.T) {
 		t.Errorf("limits sent %v, want 100 then 4096, and nothing for the cached run", limits)
 	}
 	// Still nothing with room: an error, never a clean empty answer.
-	srv.Script = func(openaitest.Request) openaitest.Reply { return openaitest.Reply{Content: " ", FinishReason: "length"} }
+	srv.Script = func(openaitest.Request) openaitest.Reply {
+		return openaitest.Reply{Content: " ", FinishReason: "length"}
+	}
 	c = cachedClient(srv, &Cache{Dir: t.TempDir()})
 	if a, err := c.Chat(t.Context(), req); err == nil || !a.Retried {
 		t.Errorf("%+v, %v", a, err)

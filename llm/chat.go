@@ -119,4 +119,3 @@ func (u *Usage) add(o Usage) {
 	u.CompletionTokens += o.CompletionTokens
 	u.TotalTokens += o.TotalTokens
 }
-

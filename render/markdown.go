@@ -29,6 +29,13 @@ func resultMarkdown(b *strings.Builder, r summarize.Result) {
 		fmt.Fprintf(b, "> Warning: %s\n\n", mdText(w))
 	}
 	fmt.Fprintf(b, "%s\n\n", mdText(r.Summary))
+	if len(r.Incomplete) > 0 {
+		b.WriteString("> **INCOMPLETE**: the model did not finish these parts:\n")
+		for _, p := range r.Incomplete {
+			fmt.Fprintf(b, "> - %s\n", p)
+		}
+		b.WriteString("\n")
+	}
 	if len(r.Script) > 0 {
 		b.WriteString("## Narration script\n\n")
 		for _, c := range r.Script {
