@@ -114,7 +114,7 @@ func (e partialWritten) Unwrap() error { return e.error }
 
 // classify marks errors that are the video file's fault.
 func classify(err error) error {
-	for _, e := range []error{extract.ErrNoFrames, extract.ErrNoVideoStream, extract.ErrNotMedia, extract.ErrUnsupportedCodec, extract.ErrDamaged} {
+	for _, e := range []error{extract.ErrEncrypted, extract.ErrNoFrames, extract.ErrNoVideoStream, extract.ErrNotMedia, extract.ErrUnsupportedCodec, extract.ErrDamaged} {
 		if errors.Is(err, e) {
 			return inputError{err}
 		}

@@ -31,8 +31,7 @@ h1{font-size:1.5rem}.meta{color:#666}.warn{background:#fff4d6;padding:.5rem 1rem
 <h1>{{.Name}}</h1>
 <p class="meta">{{clock .R.Video.Duration}}, {{.R.Video.Width}}x{{.R.Video.Height}} &middot; {{.R.Frames.Sampled}} frames sampled, {{.R.Frames.Kept}} sent to {{.R.Model}} ({{.R.Mode}}) &middot; {{.R.Usage.Requests}} requests, {{.R.Usage.PromptTokens}} prompt and {{.R.Usage.CompletionTokens}} completion tokens</p>
 {{range .R.Warnings}}<p class="warn">{{.}}</p>{{end}}
-{{if .R.Partial}}<p class="warn">Partial summary: some stretches failed and are not covered.</p>{{end}}
-{{range .R.Incomplete}}<p class="warn">Incomplete: {{.}}</p>{{end}}
+{{if .R.Partial}}<p class="warn">Partial summary: some stretches failed and are not covered.</p>{{end}}{{range .R.Incomplete}}<p class="warn">Incomplete: {{.}}</p>{{end}}
 <h2>Summary</h2>
 <div class="summary">{{.R.Summary}}</div>
 <h2>Timeline</h2>
