@@ -84,7 +84,8 @@ func Run(ctx context.Context, v Video, opts Options, out chan<- Frame) (Stats, e
 	go log.scan(stderr)
 	st, readErr := readFrames(ctx, stdout, log.times, w, h, opts, out)
 	if readErr != nil {
-		cancel() // stop ffmpeg; its stderr ends and the scanner finishes
+		cancel()       // stop ffmpeg; its stderr ends and the scanner finishes
+		stdout.Close() // and unblock it if it was writing a frame nobody reads
 	}
 	<-log.done
 	waitErr := cmd.Wait()

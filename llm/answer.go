@@ -16,11 +16,13 @@ import (
 )
 
 // Bounds on what is read of an answer. A chat answer is a few kilobytes
-// and a transcript of a 25 MB upload well under a megabyte; a server
-// sending more (or a gzip bomb) is refused before memory suffers.
+// (100,000 tokens, the most --max-tokens allows, are under half a
+// megabyte) and a transcript of a 25 MB upload well under a megabyte; a
+// server sending more (or a gzip bomb) is refused before memory suffers,
+// even with every request in flight reading at once.
 const (
 	// MaxAnswerBytes is the most of an answer read, decompressed.
-	MaxAnswerBytes = 32 << 20
+	MaxAnswerBytes = 8 << 20
 	// maxWireBytes is the most read off the wire, compressed or not.
 	maxWireBytes = MaxAnswerBytes
 	// headBytes is how much of an error answer is read: its message.
