@@ -159,7 +159,7 @@ func TestHostileServersBounded(t *testing.T) {
 	}
 	tests := []struct {
 		name, url, want string
-		args           []string
+		args            []string
 	}{
 		{"refused port", openaitest.RefusedURL(t), "cannot reach http://127.0.0.1:", nil},
 		{"always 500", serve(openaitest.Reply{Status: 500, Body: `{"error":{"message":"boom"}}`}), "the server failed 16 attempts in a row", nil},
