@@ -188,3 +188,80 @@ func TestHostileServersBounded(t *testing.T) {
 		})
 	}
 }
+
+// TestUnwritableCacheDelivers: a cache that cannot be written (a read-only
+// directory; a file-size limit, which fails every entry's write as a full
+// disk does; a full tmpfs where one can be mounted) is one warning, and
+// the run still delivers its output from the answers it paid for.
+func TestUnwritableCacheDelivers(t *testing.T) {
+	openaitest.NeedFFmpeg(t)
+	bin := buildBinary(t)
+	srv := openaitest.New(t)
+	// A place every user can read, for the run as nobody.
+	pub, err := os.MkdirTemp("", "vidskim-cache-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(pub) })
+	os.Chmod(pub, 0o755)
+	video := filepath.Join(pub, "sample.mp4")
+	os.WriteFile(video, readFile(t, "testdata/sample.mp4"), 0o644)
+	pubBin := filepath.Join(pub, "vidskim")
+	os.WriteFile(pubBin, readFile(t, bin), 0o755)
+	readOnly := filepath.Join(pub, "ro-cache")
+	os.Mkdir(readOnly, 0o555)
+	cases := []struct {
+		name, cache, want string
+		setup            func(*exec.Cmd)
+	}{
+		{"read-only directory", readOnly, "permission denied", func(c *exec.Cmd) {
+			if os.Geteuid() == 0 { // root writes anywhere: run as nobody
+				c.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+			}
+		}},
+		{"file size limit (EFBIG)", filepath.Join(pub, "fsize-cache"), "file too large", func(c *exec.Cmd) {
+			c.Args = append([]string{"sh", "-c", `ulimit -f 0 && exec "$0" "$@"`}, c.Args...)
+			c.Path, _ = exec.LookPath("sh")
+		}},
+	}
+	if full := fullTmpfs(t); full != "" {
+		cases = append(cases, struct {
+			name, cache, want string
+			setup            func(*exec.Cmd)
+		}{"full tmpfs (ENOSPC)", full, "no space left on device", func(*exec.Cmd) {}})
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cmd := exec.Command(pubBin, "summarize", video, "--base-url", srv.BaseURL(), "--cache-dir", tc.cache, "-q", "--frames-per-request", "4")
+			cmd.Env = append(os.Environ(), "OPENAI_API_KEY=", "XDG_CONFIG_HOME=/nonexistent")
+			tc.setup(cmd)
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			out, err := cmd.Output()
+			warnings := strings.Count(stderr.String(), "answer cache cannot be written")
+			if err != nil || !strings.Contains(string(out), "# Summary of sample.mp4") || warnings != 1 || !strings.Contains(stderr.String(), tc.want) {
+				t.Errorf("%v; %d warnings; stderr %q; stdout %.60q", err, warnings, stderr.String(), out)
+			}
+		})
+	}
+}
+
+// fullTmpfs mounts a small tmpfs and fills it, where this process may
+// mount (root with CAP_SYS_ADMIN; CI in a container may not): "" when not.
+func fullTmpfs(t *testing.T) string {
+	dir := t.TempDir()
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size=64k,mode=0777"); err != nil {
+		t.Logf("no tmpfs mount here (%v): the ENOSPC case is covered by the file-size limit", err)
+		return ""
+	}
+	t.Cleanup(func() { syscall.Unmount(dir, syscall.MNT_DETACH) })
+	f, _ := os.Create(filepath.Join(dir, "filler"))
+	buf := make([]byte, 4096)
+	for {
+		if _, err := f.Write(buf); err != nil {
+			break
+		}
+	}
+	f.Close()
+	return dir
+}
