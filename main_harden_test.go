@@ -212,7 +212,7 @@ func TestUnwritableCacheDelivers(t *testing.T) {
 	os.Mkdir(readOnly, 0o555)
 	cases := []struct {
 		name, cache, want string
-		setup            func(*exec.Cmd)
+		setup             func(*exec.Cmd)
 	}{
 		{"read-only directory", readOnly, "permission denied", func(c *exec.Cmd) {
 			if os.Geteuid() == 0 { // root writes anywhere: run as nobody
@@ -227,7 +227,7 @@ func TestUnwritableCacheDelivers(t *testing.T) {
 	if full := fullTmpfs(t); full != "" {
 		cases = append(cases, struct {
 			name, cache, want string
-			setup            func(*exec.Cmd)
+			setup             func(*exec.Cmd)
 		}{"full tmpfs (ENOSPC)", full, "no space left on device", func(*exec.Cmd) {}})
 	}
 	for _, tc := range cases {
