@@ -65,7 +65,7 @@ func modelFlags() []cli.Flag {
 		&cli.IntFlag{Name: "tpm", Usage: "tokens per minute at most, estimated (0: no pacing)"},
 		&cli.StringFlag{Name: "cache-dir", Usage: "where answers are kept so no request is paid twice (default: the user cache dir)/vidskim"},
 		&cli.BoolFlag{Name: "no-cache", Usage: "neither read nor write the answer cache"},
-		&cli.BoolFlag{Name: "partial", Usage: "when some chunks fail after all retries, still summarize the rest (marked partial; exit code stays non-zero)"},
+		&cli.BoolFlag{Name: "partial", Usage: "when some chunks fail after their retries, still summarize the rest (marked partial; exit code stays non-zero)"},
 		&cli.IntFlag{Name: "max-requests", Usage: "refuse to start a run that needs more model requests than this (0: no limit)"},
 	}
 }

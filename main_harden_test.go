@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -52,20 +51,8 @@ func TestInterruptWholeGroup(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {
 			srv := openaitest.New(t)
-			var answered atomic.Int32
-			third := make(chan struct{}, 1)
-			srv.Script = func(r openaitest.Request) openaitest.Reply {
-				if answered.Load() >= 3 {
-					select {
-					case third <- struct{}{}:
-					default:
-					}
-					<-r.Context().Done()
-					return openaitest.Reply{Status: 503}
-				}
-				answered.Add(1)
-				return openaitest.Reply{}
-			}
+			var third <-chan struct{}
+			srv.Script, third = answerThenHang(3)
 			cmd := exec.Command(bin, "summarize", video, "--frames-per-request", "1", "--concurrency", "1", "--dedupe-threshold", "0",
 				"--cache-dir", t.TempDir(), "--base-url", srv.BaseURL())
 			cmd.Env = append(os.Environ(), "OPENAI_API_KEY=", "XDG_CONFIG_HOME="+t.TempDir())

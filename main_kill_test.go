@@ -36,20 +36,8 @@ func TestKilledRunResumes(t *testing.T) {
 			args := []string{"summarize", "testdata/sample.mp4", "--frames-per-request", "1", "--concurrency", "1",
 				"--cache-dir", cache, "--format", "json", "-q"}
 			first := openaitest.New(t)
-			var answered atomic.Int32
-			third := make(chan struct{}, 1)
-			first.Script = func(r openaitest.Request) openaitest.Reply {
-				if answered.Load() >= 3 {
-					select {
-					case third <- struct{}{}:
-					default:
-					}
-					<-r.Context().Done()
-					return openaitest.Reply{Status: 503}
-				}
-				answered.Add(1)
-				return openaitest.Reply{}
-			}
+			var third <-chan struct{}
+			first.Script, third = answerThenHang(3)
 			cmd := exec.Command(bin, append(args, "--base-url", first.BaseURL())...)
 			cmd.Env = append(os.Environ(), "OPENAI_API_KEY=")
 			var stderr strings.Builder
@@ -84,4 +72,23 @@ func TestKilledRunResumes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// answerThenHang answers n requests, then holds every later one until its
+// client goes away; the channel says when the first of those arrived.
+func answerThenHang(n int32) (func(openaitest.Request) openaitest.Reply, <-chan struct{}) {
+	var answered atomic.Int32
+	hanging := make(chan struct{}, 1)
+	return func(r openaitest.Request) openaitest.Reply {
+		if answered.Load() >= n {
+			select {
+			case hanging <- struct{}{}:
+			default:
+			}
+			<-r.Context().Done()
+			return openaitest.Reply{Status: 503}
+		}
+		answered.Add(1)
+		return openaitest.Reply{}
+	}, hanging
 }

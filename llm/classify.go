@@ -61,6 +61,22 @@ func classify(status int, body string, err error) Action {
 
 // classifyErr judges a failure that is not a refusal with a status.
 func classifyErr(err error) Action {
+	var ne net.Error
+	var op *net.OpError
+	if errors.Is(err, context.Canceled) {
+		return Fail
+	}
+	if a, ok := ownAction(err); ok {
+		return a
+	}
+	if errors.As(err, &ne) || errors.As(err, &op) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return Retry
+	}
+	return Fail
+}
+
+// ownAction is what this package's own failures (errors.go) call for.
+func ownAction(err error) (Action, bool) {
 	var (
 		sd *ServerDownError
 		ce *ConnectError
@@ -69,21 +85,17 @@ func classifyErr(err error) Action {
 		te *TimeoutError
 		tl *TooLargeError
 		wt *WaitTooLongError
-		ne net.Error
-		op *net.OpError
+		ea *EmptyAnswerError
 	)
 	switch {
-	case errors.Is(err, context.Canceled):
-		return Fail
 	case errors.As(err, &sd), errors.As(err, &ce), errors.As(err, &re):
-		return Stop
-	case errors.As(err, &tl), errors.As(err, &wt):
-		return Fail
-	case errors.As(err, &ba), errors.As(err, &te), errors.As(err, &ne), errors.As(err, &op),
-		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return Retry
+		return Stop, true
+	case errors.As(err, &ba), errors.As(err, &te):
+		return Retry, true
+	case errors.As(err, &tl), errors.As(err, &wt), errors.As(err, &ea):
+		return Fail, true
 	}
-	return Fail
+	return Fail, false
 }
 
 // ActionOf says what a caller should do with a request that failed after
@@ -145,18 +157,8 @@ func apiError(err error, secrets ...string) error {
 
 // isOwn reports errors this package made, already clean and short.
 func isOwn(err error) bool {
-	var (
-		sd *ServerDownError
-		ce *ConnectError
-		re *RedirectError
-		ba *BadAnswerError
-		te *TimeoutError
-		tl *TooLargeError
-		wt *WaitTooLongError
-		ea *EmptyAnswerError
-		ae *APIError
-		at *AttemptsError
-	)
-	return errors.As(err, &ae) || errors.As(err, &at) || errors.As(err, &sd) || errors.As(err, &ce) || errors.As(err, &re) || errors.As(err, &ba) ||
-		errors.As(err, &te) || errors.As(err, &tl) || errors.As(err, &wt) || errors.As(err, &ea)
+	var ae *APIError
+	var at *AttemptsError
+	_, own := ownAction(err)
+	return own || errors.As(err, &ae) || errors.As(err, &at)
 }

@@ -104,7 +104,7 @@ type Described struct {
 
 // Describe is the pipeline stage that sends each chunk as it arrives, at
 // most Concurrency at a time (a full pool holds back the chunker, so memory
-// stays bounded). A chunk that fails after all retries is recorded and the
+// stays bounded). A chunk that fails after its retries is recorded and the
 // others go on; an error that would fail every request (a bad key, an
 // unknown model) stops the run at once and is returned.
 func Describe(ctx context.Context, c Client, opts Options, in <-chan chunk.Chunk) (Described, error) {

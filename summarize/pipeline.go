@@ -32,7 +32,7 @@ type Config struct {
 	// Transcribe, when set, transcribes the audio and gives each request
 	// the speech of its stretch, and the merge the whole transcript.
 	Transcribe *TranscribeConfig
-	// Partial summarizes what succeeded when some chunks failed after all
+	// Partial summarizes what succeeded when some chunks failed after their
 	// retries (the result is marked partial and Run still returns
 	// ErrPartial); without it such a run returns an error and no summary.
 	Partial bool
