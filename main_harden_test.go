@@ -47,7 +47,7 @@ func childrenOf(pid int) map[int]string {
 func TestInterruptWholeGroup(t *testing.T) {
 	openaitest.NeedFFmpeg(t)
 	bin := buildBinary(t)
-	video := ffmpegTo(t, "long.mp4", "-f", "lavfi", "-i", "testsrc2=s=320x240:r=10:d=120", "-c:v", "libx264", "-g", "10", "-pix_fmt", "yuv420p")
+	video := ffmpegTo(t, "long.mp4", "-f", "lavfi", "-i", "testsrc2=s=320x240:r=10:d=60", "-c:v", "libx264", "-g", "10", "-pix_fmt", "yuv420p")
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {
 			srv := openaitest.New(t)
