@@ -57,16 +57,7 @@ func TestInterruptWholeGroup(t *testing.T) {
 				"--cache-dir", t.TempDir(), "--base-url", srv.BaseURL())
 			cmd.Env = append(os.Environ(), "OPENAI_API_KEY=", "XDG_CONFIG_HOME="+t.TempDir())
 			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // a group of its own, as a shell's job
-			var stderr strings.Builder
-			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			select {
-			case <-third:
-			case <-time.After(60 * time.Second):
-				t.Fatal("the run never got three answers")
-			}
+			stderr := startUntil(t, cmd, third)
 			ffmpeg := 0
 			for kid, name := range childrenOf(cmd.Process.Pid) {
 				if name == "ffmpeg" {

@@ -66,16 +66,7 @@ func TestKilledRunResumes(t *testing.T) {
 			first.Script, third = answerThenHang(3)
 			cmd := exec.Command(bin, append(args, "--base-url", first.BaseURL())...)
 			cmd.Env = append(os.Environ(), "OPENAI_API_KEY=")
-			var stderr strings.Builder
-			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			select {
-			case <-third:
-			case <-time.After(30 * time.Second):
-				t.Fatal("the run never got three answers")
-			}
+			stderr := startUntil(t, cmd, third)
 			cmd.Process.Signal(sig)
 			err := cmd.Wait()
 			if err == nil {
@@ -117,4 +108,22 @@ func answerThenHang(n int32) (func(openaitest.Request) openaitest.Reply, <-chan 
 		answered.Add(1)
 		return openaitest.Reply{}
 	}, hanging
+}
+
+// startUntil starts cmd, keeping its stderr, and returns once ready says
+// the run got as far as the test needs.
+func startUntil(t *testing.T, cmd *exec.Cmd, ready <-chan struct{}) *strings.Builder {
+	t.Helper()
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ready:
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the run never got the answers the test waits for")
+	}
+	return &stderr
 }
