@@ -103,6 +103,7 @@ func (c *Client) Chat(ctx context.Context, r ChatRequest) (Answer, error) {
 		if key, err = c.cfg.Cache.chatKey(req, c.cfg.cacheExtra()); err != nil {
 			return Answer{}, err
 		}
+		noteKey(ctx, key)
 		if resp, ok := c.cfg.Cache.getChat(key); ok {
 			a, err := reply(resp)
 			a.Cached = true
