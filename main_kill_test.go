@@ -32,6 +32,7 @@ func TestKilledRunResumes(t *testing.T) {
 	bin := buildBinary(t)
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGKILL} {
 		t.Run(sig.String(), func(t *testing.T) {
+			t.Setenv("XDG_DATA_HOME", t.TempDir()) // the processes' library: each case its own
 			cache := t.TempDir()
 			args := []string{"summarize", "testdata/sample.mp4", "--frames-per-request", "1", "--concurrency", "1",
 				"--cache-dir", cache, "--format", "json", "-q"}
