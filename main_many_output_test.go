@@ -36,9 +36,9 @@ func TestManyOutputs(t *testing.T) {
 	}
 	for i, l := range lines {
 		var v struct {
-			Video struct{ Path string } `json:"video"`
-			Error string                `json:"error"`
-			Chunks []any                `json:"chunks"`
+			Video  struct{ Path string } `json:"video"`
+			Error  string                `json:"error"`
+			Chunks []any                 `json:"chunks"`
 		}
 		if err := json.Unmarshal([]byte(l), &v); err != nil || v.Video.Path != want[i] || (v.Error != "") != (want[i] == bad) || (v.Error == "") != (len(v.Chunks) > 0) {
 			t.Errorf("line %d: %v: %s", i, err, l)
