@@ -47,6 +47,12 @@ func ProbeURL(ctx context.Context, rawURL, ffprobePath string) (Video, error) {
 	if err != nil || !IsURL(rawURL) || u.Host == "" {
 		return Video{}, fmt.Errorf("%s: not an http(s) URL", rawURL)
 	}
+	return ffprobe(ctx, ffprobePath, Video{Path: rawURL}, rawURL, "unreachable, refused, or not a video")
+}
+
+// ffprobe asks ffprobe what v.Path holds (opened as source says); name is
+// how errors call it, hint what a failure may mean.
+func ffprobe(ctx context.Context, ffprobePath string, v Video, name, hint string) (Video, error) {
 	if ffprobePath == "" {
 		ffprobePath = "ffprobe"
 	}
@@ -57,21 +63,21 @@ func ProbeURL(ctx context.Context, rawURL, ffprobePath string) (Video, error) {
 	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
 	kw := ffmpeg.KwArgs{"v": "error", "show_format": "", "show_streams": "", "of": "json"}
-	name := Video{Path: rawURL}.source(kw)
-	cmd := exec.CommandContext(ctx, bin, append(ffmpeg.ConvertKwargsToCmdLineArgs(kw), name)...)
+	src := v.source(kw)
+	cmd := exec.CommandContext(ctx, bin, append(ffmpeg.ConvertKwargsToCmdLineArgs(kw), src)...)
 	var stdout bytes.Buffer
 	stderr := newTail(2048)
 	cmd.Stdout, cmd.Stderr = &stdout, stderr
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
-			return Video{}, fmt.Errorf("%s: probe: %w", rawURL, ctx.Err())
+			return Video{}, fmt.Errorf("%s: probe: %w", name, ctx.Err())
 		}
-		return Video{}, fmt.Errorf("%s: %w (unreachable, refused, or not a video)%s", rawURL, ErrNotMedia, stderr.Reason())
+		return Video{}, fmt.Errorf("%s: %w (%s)%s", name, ErrNotMedia, hint, stderr.Reason())
 	}
-	v, err := parseProbe(stdout.Bytes())
+	probed, err := parseProbe(stdout.Bytes())
 	if err != nil {
-		return Video{}, fmt.Errorf("%s: %w", rawURL, err)
+		return Video{}, fmt.Errorf("%s: %w", name, err)
 	}
-	v.Path = rawURL
-	return v, nil
+	probed.Path = v.Path
+	return probed, nil
 }
