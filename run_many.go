@@ -32,6 +32,7 @@ func summarizeMany(c *cli.Context, s *session, ins []input, stdout, stderr io.Wr
 	if err != nil {
 		return err
 	}
+	s.many = true
 	if err := s.connect(s.mo.Concurrency); err != nil {
 		return err
 	}

@@ -41,6 +41,7 @@ type session struct {
 	settings []byte
 	key      string
 	tools    string // the ffprobe and ffmpeg whose verdicts the library keeps
+	many     bool   // one video of many: its log lines name it
 }
 
 // newSession reads and checks every flag but the inputs and outputs, in

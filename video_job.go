@@ -71,7 +71,11 @@ func (s *session) summarizeVideo(ctx context.Context, in input, pass gate, progr
 	var keys []string
 	kctx := llm.WithCacheKeys(ctx, func(k string) { mu.Lock(); keys = append(keys, k); mu.Unlock() })
 	started := time.Now()
-	o.res, o.err = summarize.Run(kctx, s.client, v, cfg, s.log)
+	log := s.log
+	if s.many {
+		log = log.With("video", in.name)
+	}
+	o.res, o.err = summarize.Run(kctx, s.client, v, cfg, log)
 	o.res.Video.Path = in.name
 	if known {
 		mu.Lock()
