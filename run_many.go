@@ -68,7 +68,9 @@ func summarizeMany(c *cli.Context, s *session, ins []input, stdout, stderr io.Wr
 	if err != nil {
 		return classify(err)
 	}
-	report(stderr, results, c.Bool("quiet"))
+	if c.Context.Err() == nil { // interrupted: the one line exitCode prints says it all
+		report(stderr, results, c.Bool("quiet"))
+	}
 	return errors.Join(werr, runEnd(c.Context, results))
 }
 
