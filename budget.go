@@ -23,10 +23,7 @@ func checkBudget(ctx context.Context, b budget, v extract.Video, cfg summarize.C
 	if b.requests <= 0 && b.usd <= 0 {
 		return nil
 	}
-	estimate := func(n int) cost.Estimate {
-		m, known := models.Lookup(cfg.Model.Model)
-		return cfg.Model.Job(v, n, cfg.Chunk.FramesPerRequest).Estimate(m, known)
-	}
+	estimate := func(n int) cost.Estimate { return estimateFor(v, cfg, models, n) }
 	if end := cfg.Extract.RangeEnd(v); end > 0 {
 		bound := int((end-cfg.Extract.Start)*cfg.Extract.FPS) + 2
 		if cfg.Dedupe.MaxFrames > 0 {
@@ -46,6 +43,12 @@ func checkBudget(ctx context.Context, b budget, v extract.Video, cfg summarize.C
 	return nil
 }
 
+// estimateFor prices a run of v that sends n frames.
+func estimateFor(v extract.Video, cfg summarize.Config, models cost.Models, n int) cost.Estimate {
+	m, known := models.Lookup(cfg.Model.Model)
+	return cfg.Model.Job(v, n, cfg.Chunk.FramesPerRequest).Estimate(m, known)
+}
+
 // exceeds says how e goes over b, or "".
 func exceeds(b budget, e cost.Estimate) string {
 	switch {
@@ -55,4 +58,10 @@ func exceeds(b budget, e cost.Estimate) string {
 		return fmt.Sprintf("the run may cost up to $%.4f on %s, more than --max-cost $%.4f", e.CostUSD, e.Model, b.usd)
 	}
 	return ""
+}
+
+// budgetGate is a one-video run's budget check: a run over the budget is
+// refused before anything is paid.
+func (s *session) budgetGate(b budget) gate {
+	return func(ctx context.Context, v extract.Video) error { return checkBudget(ctx, b, v, s.cfg, s.models) }
 }

@@ -30,6 +30,7 @@ var allowedImports = map[string][]string{
 	"llm/openaitest": {},
 	"summarize":      {"chunk", "cost", "dedupe", "extract", "field", "llm", "textsafe"},
 	"render":         {"cost", "extract", "llm", "summarize", "textsafe"},
+	"library":        {"cost", "extract", "llm", "summarize"},
 	".":              nil, // the CLI may import any
 }
 
