@@ -137,6 +137,7 @@ CREATE TABLE unusable (
 	PRIMARY KEY (fingerprint, tools)
 );
 `,
+	migration2, // search, on-screen text, structured summaries, answers: migration2_search.go
 }
 
 // SchemaVersion is the schema this build writes.
