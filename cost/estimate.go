@@ -39,6 +39,10 @@ type Job struct {
 	// MaxTokens limits each chunk description, MergeMaxTokens each merge;
 	// MergeBudget is the notes a merge request may carry, in tokens.
 	MaxTokens, MergeMaxTokens, MergeBudget int
+	// AskAgain is set when the summary may be asked for once more (an
+	// answer in the user's schema that did not validate): the final merge
+	// again, with the answer it replaces.
+	AskAgain bool
 }
 
 // Estimate prices the job on model m. Image tokens follow m's own rule;
@@ -54,6 +58,9 @@ func (j Job) Estimate(m Model, known bool) Estimate {
 	prompt := j.ChunkPrompt/4 + 20                 // system, the user's words, the header
 	e.TextTokens = chunks*prompt + len(j.Frames)*6 // plus a [HH:MM:SS] label an image
 	merges, notes := mergePlan(chunks, j.MaxTokens, j.MergeBudget)
+	if j.AskAgain && merges > 0 { // the final merge carries at most a budget of notes
+		merges, notes = merges+1, notes+min(notes, j.MergeBudget)+j.MergeMaxTokens
+	}
 	e.TextTokens += notes + merges*(j.MergePrompt/4+10)
 	e.chunkRequests, e.mergeRequests = chunks, merges
 	e.Requests = chunks + merges

@@ -41,6 +41,8 @@ type Config struct {
 	// request (chunks, merges, transcription) holds one slot while it is
 	// out, so runs of many videos at once stay within one limit.
 	Slots *semaphore.Weighted
+	// OCR, when set, reads the text on every kept frame (screen.go).
+	OCR *OCRConfig
 }
 
 // ErrPartial marks a run whose result covers only part of the video. The
@@ -69,7 +71,7 @@ func Run(ctx context.Context, c Client, v extract.Video, cfg Config, log *slog.L
 	cfg.Dedupe.OnFrame = k.progress.frame
 	st, err := runStages(ctx, k, v, cfg)
 	k.progress.update(func(p *Progress) { p.Done, p.Stopped = err == nil, err != nil })
-	res := st.result(v, cfg)
+	res := st.result(v, cfg, k.screen)
 	if err != nil {
 		return res, err
 	}
@@ -105,9 +107,14 @@ func runStages(ctx context.Context, k *caller, v extract.Video, cfg Config) (*st
 		st.xs, st.ds, err = dedupe.Select(gctx, v, cfg.Extract, cfg.Dedupe, kept)
 		return err
 	})
+	var toChunk <-chan extract.Frame = kept
+	if cfg.OCR != nil {
+		k.screen = newScreenSlot()
+		toChunk = readScreens(gctx, g, v, cfg, kept, k.screen)
+	}
 	g.Go(func() error {
 		defer close(chunks)
-		return chunk.Run(gctx, cfg.Chunk, kept, chunks)
+		return chunk.Run(gctx, cfg.Chunk, toChunk, chunks)
 	})
 	if cfg.Transcribe != nil {
 		k.transcript = newTranscriptSlot()
@@ -133,11 +140,15 @@ func runStages(ctx context.Context, k *caller, v extract.Video, cfg Config) (*st
 	return st, g.Wait()
 }
 
-func (st *stages) result(v extract.Video, cfg Config) Result {
+func (st *stages) result(v extract.Video, cfg Config, screen *screenSlot) Result {
 	res := newResult(v, cfg, st.xs, st.ds, st.d)
 	res.Images, res.Transcript = st.images, st.transcript
 	if st.transcriptNote != "" {
 		res.Warnings = append(res.Warnings, st.transcriptNote)
+	}
+	var note string
+	if res.ScreenText, note = screen.results(cfg.Chunk.End); note != "" {
+		res.Warnings = append(res.Warnings, note)
 	}
 	return res
 }
@@ -158,7 +169,7 @@ func finish(ctx context.Context, k *caller, v extract.Video, cfg Config, res Res
 	if err != nil {
 		return res, err
 	}
-	res.Summary = m.text
+	res.Summary, res.Structured = m.text, m.structured
 	if m.reason != "" {
 		m.cut = append(m.cut, Incomplete{Start: 0, End: round3(cfg.Chunk.End), Part: PartSummary, Reason: m.reason})
 	}
