@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/vidskim/vidskim/cost"
+	"github.com/vidskim/vidskim/extract"
 	"github.com/vidskim/vidskim/render"
 	"github.com/vidskim/vidskim/summarize"
 )
@@ -32,7 +33,13 @@ func planCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err := checkFormat(format, render.Text, render.JSON); err != nil {
 		return err
 	}
-	plan := func(ctx context.Context, in input) (render.Plan, error) { return planOf(c, ctx, in, sel, mo, models) }
+	oc, err := ocrConfig(c)
+	if err != nil {
+		return err
+	}
+	plan := func(ctx context.Context, in input) (render.Plan, error) {
+		return planOf(c, ctx, in, sel, mo, models, oc)
+	}
 	if single {
 		p, err := plan(c.Context, ins[0])
 		if err != nil {
@@ -70,8 +77,14 @@ func planCmd(c *cli.Context, stdout, stderr io.Writer) error {
 }
 
 // planOf is one video's plan.
-func planOf(c *cli.Context, ctx context.Context, in input, sel selection, mo summarize.Options, models cost.Models) (render.Plan, error) {
-	v, rep, err := keptFrames(ctx, in, sel, nil)
+func planOf(c *cli.Context, ctx context.Context, in input, sel selection, mo summarize.Options, models cost.Models, oc *summarize.OCRConfig) (render.Plan, error) {
+	var ocrs *ocrSample
+	var keep func(extract.Frame) (string, error)
+	if oc != nil {
+		ocrs = &ocrSample{}
+		keep = ocrs.keep
+	}
+	v, rep, err := keptFrames(ctx, in, sel, keep)
 	if err != nil {
 		return render.Plan{}, err
 	}
@@ -81,6 +94,11 @@ func planOf(c *cli.Context, ctx context.Context, in input, sel selection, mo sum
 	p.Warnings = rep.Warnings
 	if !p.Chosen.Known {
 		p.Warnings = append(p.Warnings, "unknown model "+mo.Model+": tokens estimated with GPT-4o's rule and no price (add it with --models FILE)")
+	}
+	if oc != nil {
+		if p.OCR, err = ocrs.measure(ctx, v, sel.extract, *oc); err != nil {
+			return p, err
+		}
 	}
 	if c.Bool("transcribe") {
 		if v.HasAudio {

@@ -24,6 +24,9 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if s.mo.Schema, err = loadSchema(c); err != nil {
+		return err
+	}
 	if !single {
 		return summarizeMany(c, s, ins, stdout, stderr)
 	}
@@ -69,7 +72,7 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 
 // writeResults writes the output in its format and the report, if asked,
 // each on its own: one that cannot be written never costs the other.
-func writeResults(c *cli.Context, res summarize.Result, format render.Format, stdout io.Writer) error {
+func writeResults(c *cli.Context, res any, format render.Format, stdout io.Writer) error {
 	err := writeDoc(c.Context, "out", c.String("out"), format, res, stdout, stdout)
 	if report := c.String("report"); report != "" {
 		err = errors.Join(err, writeDoc(c.Context, "report", report, render.HTML, res, nil, nil))

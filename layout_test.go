@@ -28,9 +28,12 @@ var allowedImports = map[string][]string{
 	"cost":           {"chunk", "outfile"},
 	"llm":            {"outfile", "textsafe"},
 	"llm/openaitest": {},
-	"summarize":      {"chunk", "cost", "dedupe", "extract", "field", "llm", "textsafe"},
-	"render":         {"cost", "extract", "llm", "summarize", "textsafe"},
+	"summarize":      {"chunk", "cost", "dedupe", "extract", "field", "llm", "ocr", "schema", "textsafe"},
+	"render":         {"ask", "cost", "extract", "library", "llm", "summarize", "textsafe"},
 	"library":        {"cost", "extract", "llm", "summarize"},
+	"ocr":            {"textsafe"},
+	"schema":         {"llm"},
+	"ask":            {"chunk", "cost", "extract", "library", "llm", "schema", "summarize"},
 	".":              nil, // the CLI may import any
 }
 

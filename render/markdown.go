@@ -28,7 +28,11 @@ func resultMarkdown(b *strings.Builder, r summarize.Result) {
 	for _, w := range r.Warnings {
 		fmt.Fprintf(b, "> Warning: %s\n\n", mdText(w))
 	}
-	fmt.Fprintf(b, "%s\n\n", mdText(r.Summary))
+	if r.Structured != nil {
+		fmt.Fprintf(b, "```json\n%s\n```\n\n", jsonBlock(r.Structured))
+	} else {
+		fmt.Fprintf(b, "%s\n\n", mdText(r.Summary))
+	}
 	if len(r.Incomplete) > 0 {
 		b.WriteString("> **INCOMPLETE**: the model did not finish these parts:\n")
 		for _, p := range r.Incomplete {
