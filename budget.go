@@ -6,6 +6,7 @@ import (
 
 	"github.com/vidskim/vidskim/cost"
 	"github.com/vidskim/vidskim/extract"
+	"github.com/vidskim/vidskim/render"
 	"github.com/vidskim/vidskim/summarize"
 )
 
@@ -38,22 +39,36 @@ func checkBudget(ctx context.Context, b budget, v extract.Video, cfg summarize.C
 		return classify(err)
 	}
 	if why := exceeds(b, estimate(len(rep.Kept))); why != "" {
-		return usageError{fmt.Errorf("refusing to start: %s (%d frames kept; see vidskim plan): raise the limit, or lower --fps or --max-frames", why, len(rep.Kept))}
+		return usageError{fmt.Errorf("refusing to start: %s (%s kept; see vidskim plan): raise the limit, or lower --fps or --max-frames", why, render.Count(len(rep.Kept), "frame"))}
 	}
 	return nil
 }
 
-// estimateFor prices a run of v that sends n frames.
+// estimateFor prices a run of v that sends n frames, its transcription
+// included. (Spoken narration, when it lands, adds its price here too.)
 func estimateFor(v extract.Video, cfg summarize.Config, models cost.Models, n int) cost.Estimate {
 	m, known := models.Lookup(cfg.Model.Model)
-	return cfg.Model.Job(v, n, cfg.Chunk.FramesPerRequest).Estimate(m, known)
+	e := cfg.Model.Job(v, n, cfg.Chunk.FramesPerRequest).Estimate(m, known)
+	if t := transcriptionFor(v, cfg, models); t != nil {
+		e.CostUSD = cost.RoundUSD(e.CostUSD + t.USD)
+	}
+	return e
+}
+
+// transcriptionFor prices the transcription of v's range; nil when the
+// run does not transcribe or v has no audio.
+func transcriptionFor(v extract.Video, cfg summarize.Config, models cost.Models) *cost.TranscriptionCost {
+	if cfg.Transcribe == nil || !v.HasAudio {
+		return nil
+	}
+	return models.TranscriptionFor(cfg.Transcribe.Options.Model, (cfg.Extract.RangeEnd(v)-cfg.Extract.Start)/60)
 }
 
 // exceeds says how e goes over b, or "".
 func exceeds(b budget, e cost.Estimate) string {
 	switch {
 	case b.requests > 0 && e.Requests > b.requests:
-		return fmt.Sprintf("the run needs %d requests, more than --max-requests %d", e.Requests, b.requests)
+		return fmt.Sprintf("the run needs %s, more than --max-requests %d", render.Count(e.Requests, "request"), b.requests)
 	case b.usd > 0 && e.CostUSD > b.usd:
 		return fmt.Sprintf("the run may cost up to $%.4f on %s, more than --max-cost $%.4f", e.CostUSD, e.Model, b.usd)
 	}

@@ -27,8 +27,9 @@ func selectFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "exact", Usage: "decode every picture (by default non-reference pictures are skipped: a third faster, times still true)"},
 		&cli.StringFlag{Name: "detail", Value: string(chunk.Low), Usage: "image detail: low (within 512x512) or high (short side 768, long side 2000)"},
 		&cli.IntFlag{Name: "frames-per-request", Value: chunk.DefaultFramesPerRequest, Usage: "most images in one request"},
-		&cli.BoolFlag{Name: "verbose", Usage: "more diagnostics on stderr"},
+		&cli.BoolFlag{Name: "verbose", Usage: "details on stderr: one line a request (what for, images, tokens, time, cached, retries) and each stage's counts"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "only warnings and errors on stderr"},
+		&cli.StringFlag{Name: "log-format", Value: "text", Usage: "stderr's diagnostics: text (sentences; details with --verbose) or json (one JSON object a line, details included)"},
 	}
 }
 

@@ -137,6 +137,10 @@ CREATE TABLE unusable (
 	PRIMARY KEY (fingerprint, tools)
 );
 `,
+	// 2: what a run holds beyond its columns (runExtra as JSON): the range
+	// it covered, its whole usage (transcription, what the cache saved),
+	// and whether it made a summary at all.
+	`ALTER TABLE runs ADD COLUMN extra TEXT NOT NULL DEFAULT '{}';`,
 }
 
 // SchemaVersion is the schema this build writes.

@@ -23,6 +23,9 @@ type TranscribeRequest struct {
 	// Duration of the audio in seconds: the one segment's end when a
 	// server answers with text but no segments.
 	Duration float64
+	// Hooks, when set, hear of the upload reaching the server (never of a
+	// transcript from the cache), so a caller can tell paid audio apart.
+	Hooks *Hooks
 }
 
 // Segment is one timed stretch of speech. Times are seconds from the start
@@ -50,6 +53,7 @@ func (c *Client) Transcribe(ctx context.Context, r TranscribeRequest) ([]Segment
 	if c.cfg.Cache != nil && c.cfg.Cache.get(key, &segs) {
 		return segs, nil
 	}
+	r.Hooks.sent()
 	n := &attempts{}
 	resp, err := c.oa.CreateTranscription(withAttempts(ctx, n), openai.AudioRequest{
 		Model:                  r.Model,

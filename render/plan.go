@@ -30,15 +30,15 @@ func planText(b *strings.Builder, p Plan) {
 	if p.Frames.Dropped > 0 {
 		fmt.Fprintf(b, " (%d more dropped by --max-frames)", p.Frames.Dropped)
 	}
-	fmt.Fprintf(b, "\nrequests: %d (%d frames a request, detail %s, plus merging)\n", e.Requests, p.PerReq, p.Detail)
+	fmt.Fprintf(b, "\nrequests: %d (%s a request, detail %s, plus merging)\n", e.Requests, Count(p.PerReq, "frame"), p.Detail)
 	fmt.Fprintf(b, "input tokens: %d (images %d, text %d); output at most %d\n", e.InputTokens, e.ImageTokens, e.TextTokens, e.OutputCeiling)
-	fmt.Fprintf(b, "cost on %s: at most $%.4f (input $%.4f, output at most $%.4f)\n", e.Model, e.CostUSD, e.InputCostUSD, e.OutputCostUSD)
+	if e.Known {
+		fmt.Fprintf(b, "cost on %s: at most $%.4f (input $%.4f, output at most $%.4f)\n", e.Model, e.CostUSD, e.InputCostUSD, e.OutputCostUSD)
+	} else {
+		fmt.Fprintf(b, "cost on %s: price unknown\n", e.Model)
+	}
 	if t := p.Transcription; t != nil {
-		price := fmt.Sprintf("$%.4f", t.USD)
-		if !t.Known {
-			price = "unknown price"
-		}
-		fmt.Fprintf(b, "transcription: %.1f minutes of audio on %s: %s\n", t.Minutes, t.Model, price)
+		fmt.Fprintf(b, "transcription: %.1f minutes of audio on %s: %s\n", t.Minutes, t.Model, Price(t.USD, t.Known))
 	}
 	for _, warn := range p.Warnings {
 		fmt.Fprintf(b, "warning: %s\n", warn)
@@ -47,7 +47,7 @@ func planText(b *strings.Builder, p Plan) {
 	tw := tabwriter.NewWriter(b, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "model\timage tokens\tinput tokens\tcost at most")
 	for _, o := range append([]cost.Estimate{e}, p.Others...) {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t$%.4f\n", o.Model, o.ImageTokens, o.InputTokens, o.CostUSD)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\n", o.Model, o.ImageTokens, o.InputTokens, Price(o.CostUSD, o.Known))
 	}
 	tw.Flush()
 }

@@ -39,8 +39,9 @@ func Write(w io.Writer, f Format, doc any) error {
 		err = prose(&b, f, doc)
 	case SRT, VTT:
 		var cues []summarize.Cue
-		if cues, err = cuesOf(doc); err == nil {
-			subtitles(&b, f, cues)
+		var note string
+		if cues, note, err = cuesOf(doc); err == nil {
+			subtitles(&b, f, summarize.Readable(cues), note)
 		}
 	case HTML:
 		err = html(&b, doc)
@@ -97,12 +98,14 @@ func only(f, form Format, doc any, write func()) error {
 	return nil
 }
 
-func cuesOf(doc any) ([]summarize.Cue, error) {
+// cuesOf is a document's cues, and what a WebVTT NOTE says of them: the
+// range they cover, when it is not the whole video.
+func cuesOf(doc any) ([]summarize.Cue, string, error) {
 	switch d := doc.(type) {
 	case summarize.Result:
-		return d.Cues(), nil
+		return d.Cues(), cueNote(d.Video.Path, d.Range, d.Video.Duration), nil
 	case Transcript:
-		return d.cues(), nil
+		return d.cues(), cueNote(d.Video, d.Range, d.Duration), nil
 	}
-	return nil, unsupported(SRT, doc)
+	return nil, "", unsupported(SRT, doc)
 }

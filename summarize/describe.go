@@ -45,6 +45,9 @@ type Options struct {
 	// Pricing is the model table entry, for estimates (rate pacing, the
 	// run's cost); nil means the GPT-4o rule and no price.
 	Pricing *cost.Model
+	// DescriptionsOnly describes the chunks and makes no summary: no
+	// merge request is sent (subtitles of the descriptions need none).
+	DescriptionsOnly bool
 }
 
 // Defaults, shown by front ends and used where Options leave zeros.
@@ -192,7 +195,7 @@ func describeOne(ctx context.Context, k *caller, opts Options, ch chunk.Chunk) (
 	}
 	req := llm.ChatRequest{Model: opts.Model, System: opts.system("chunk"), User: parts, MaxTokens: opts.MaxTokens}
 	req.Tokens = opts.requestTokens(req, ch.Images)
-	a, err := k.ask(ctx, req)
+	a, err := k.ask(ctx, "chunk "+extract.Clock(ch.Start())+"-"+extract.Clock(ch.End()), req)
 	n := Note{Index: ch.Index, Start: ch.Start(), End: ch.End(), Times: ch.Times(),
 		Description: a.Text, FinishReason: a.FinishReason}
 	if a.FinishReason == "content_filter" && n.Description == "" {
