@@ -42,7 +42,7 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	}
 	b := budget{c.Int("max-requests"), c.Float64("max-cost")}
 	var last summarize.Progress
-	show, done := newProgress(stderr, c.Bool("quiet"))
+	show, done := newProgress(progressOut(c, stderr, log), c.Bool("quiet"))
 	o := s.summarizeVideo(c.Context, in, s.budgetGate(b), func(p summarize.Progress) {
 		last = p // calls come one at a time; the last is read after the run
 		if show != nil {

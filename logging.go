@@ -149,3 +149,23 @@ func retryWarning(attempt, status int, wait time.Duration, err error) string {
 	}
 	return fmt.Sprintf("a request failed with %s; trying again in %s (retry %d)", why, wait.Round(100*time.Millisecond), attempt)
 }
+
+// progressOut is where the progress display goes: stderr, or with
+// --log-format json the log, one record a line (msg "progress"), so that
+// every line on stderr is JSON.
+func progressOut(c *cli.Context, stderr io.Writer, log *slog.Logger) io.Writer {
+	if c.String("log-format") != "json" {
+		return stderr
+	}
+	return logLines{log}
+}
+
+// logLines writes each line it is given as an info record.
+type logLines struct{ log *slog.Logger }
+
+func (l logLines) Write(p []byte) (int, error) {
+	for _, line := range strings.Split(strings.TrimRight(string(p), "\n"), "\n") {
+		l.log.Info("progress", "status", strings.TrimPrefix(line, "progress: "))
+	}
+	return len(p), nil
+}

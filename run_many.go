@@ -39,7 +39,7 @@ func summarizeMany(c *cli.Context, s *session, ins []input, stdout, stderr io.Wr
 	}
 	defer s.close()
 	sb := newSharedBudget(budget{c.Int("max-requests"), c.Float64("max-cost")}, len(ins))
-	prog := newBatchProgress(stderr, c.Bool("quiet"), len(ins))
+	prog := newBatchProgress(progressOut(c, stderr, s.log), c.Bool("quiet"), len(ins))
 	results := make([]outcome, len(ins))
 	g, ctx := errgroup.WithContext(c.Context)
 	g.SetLimit(jobs)

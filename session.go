@@ -43,8 +43,8 @@ type session struct {
 	// alsoKey is the key of a run with a summary when this one needs
 	// only descriptions: such a run serves it too.
 	alsoKey string
-	tools    string // the ffprobe and ffmpeg whose verdicts the library keeps
-	many     bool   // one video of many: its log lines name it
+	tools   string // the ffprobe and ffmpeg whose verdicts the library keeps
+	many    bool   // one video of many: its log lines name it
 }
 
 // newSession reads and checks every flag but the inputs and outputs, in
@@ -93,10 +93,10 @@ func (s *session) connect(pool int) error {
 	}
 	if c.Bool("transcribe") || c.Bool("transcript-only") {
 		s.cfg.Transcribe = &summarize.TranscribeConfig{
-			Client:  s.client.ForTranscription(c.String("transcribe-base-url")),
+			Client: s.client.ForTranscription(c.String("transcribe-base-url")),
 			Options: summarize.TranscribeOptions{Model: c.String("transcribe-model"),
 				USDPerMinute: s.models.Transcription[c.String("transcribe-model")]},
-			Audio:   extract.AudioOptions{MaxBytes: pieceBytes()},
+			Audio: extract.AudioOptions{MaxBytes: pieceBytes()},
 		}
 	}
 	var err error

@@ -42,6 +42,16 @@ func unknownCommand(cmds []*cli.Command) cli.ActionFunc {
 	}
 }
 
+// helpAsFlag turns `vidskim help CMD...` into `vidskim CMD... --help`, so
+// that an unknown CMD is told apart like any other (urfave/cli's help
+// command would say "No help topic" and exit 3).
+func helpAsFlag(argv []string) []string {
+	if len(argv) > 2 && (argv[1] == "help" || argv[1] == "h") {
+		return append(append([]string{argv[0]}, argv[2:]...), "--help")
+	}
+	return argv
+}
+
 // flagUsage rewords a flag parsing error of urfave/cli ("flag provided
 // but not defined: -fsp") in the CLI's words, with the nearest flag names
 // of the command and, for a flag of another command, which.
@@ -69,7 +79,9 @@ func flagUsage(all []*cli.Command) cli.OnUsageErrorFunc {
 }
 
 // isRoot says whether c is the app's own context, before any command.
-func isRoot(c *cli.Context) bool { return c.Command == nil || c.Command.Name == "" || c.Command.Name == c.App.Name }
+func isRoot(c *cli.Context) bool {
+	return c.Command == nil || c.Command.Name == "" || c.Command.Name == c.App.Name
+}
 
 // flagNames is every name of flags, help aside.
 func flagNames(flags []cli.Flag) []string {

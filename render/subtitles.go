@@ -5,8 +5,8 @@ import (
 	"strings"
 
 	"github.com/vidskim/vidskim/llm"
-	"github.com/vidskim/vidskim/textsafe"
 	"github.com/vidskim/vidskim/summarize"
+	"github.com/vidskim/vidskim/textsafe"
 )
 
 // Transcript is the speech of a video alone (--transcript-only).

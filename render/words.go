@@ -44,7 +44,15 @@ func rangeNote(r *summarize.TimeRange, duration float64) string {
 	if r.Whole(duration) {
 		return ""
 	}
-	return fmt.Sprintf("%s-%s of %s", extract.Clock(r.Start), extract.Clock(r.End), extract.Clock(duration))
+	return fmt.Sprintf("%s-%s of %s", clockMS(r.Start), clockMS(r.End), clockMS(duration))
+}
+
+// clockMS is HH:MM:SS, with .mmm when the time is not a whole second.
+func clockMS(sec float64) string {
+	if ms := int64(sec*1000 + 0.5); ms%1000 != 0 {
+		return stamp(sec, ".")
+	}
+	return extract.Clock(sec)
 }
 
 // usageText says what a run took, in sentences: requests and tokens, the
