@@ -76,8 +76,12 @@ func TestMaxCostCountsTranscription(t *testing.T) {
 		t.Fatalf("plan: exit %d: %s", code, stderr)
 	}
 	var p struct {
-		Estimate      struct{ CostUSD float64 `json:"cost_usd_at_most"` } `json:"estimate"`
-		Transcription struct{ USD float64 `json:"cost_usd"` }             `json:"transcription"`
+		Estimate struct {
+			CostUSD float64 `json:"cost_usd_at_most"`
+		} `json:"estimate"`
+		Transcription struct {
+			USD float64 `json:"cost_usd"`
+		} `json:"transcription"`
 	}
 	json.Unmarshal([]byte(stdout), &p)
 	if p.Transcription.USD <= 0 {

@@ -34,20 +34,8 @@ func newProgress(stderr io.Writer, quiet bool) (func(summarize.Progress), func(s
 }
 
 func barProgress(bar *termBar) (func(summarize.Progress), func(bool)) {
-	var mu sync.Mutex
-	var last summarize.Progress
-	update := func(p summarize.Progress) {
-		mu.Lock()
-		last = p
-		mu.Unlock()
-		bar.set(fraction(p), progressFacts(p)...)
-	}
-	return update, func(stopped bool) {
-		mu.Lock()
-		p := last
-		mu.Unlock()
-		bar.end(stopped, fmt.Sprintf("stopped at %s of %s", extract.Clock(p.Position), extract.Clock(p.End)))
-	}
+	update := func(p summarize.Progress) { bar.set(fraction(p), progressFacts(p)...) }
+	return update, func(stopped bool) { bar.end(stopped, "stopped") }
 }
 
 func lineProgress(w io.Writer) (func(summarize.Progress), func(bool)) {

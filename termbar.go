@@ -106,26 +106,27 @@ func (b *termBar) draw() {
 }
 
 // barLine lays out one line of at most width-1 columns: "[=====>    ]
-// 42% fact, fact". The bar takes what the facts leave, between minBar and
-// maxBar cells; facts that do not fit are left out, the last cut short.
+// 42% fact, fact". The bar is a quarter of the width, between minBar and
+// maxBar cells, so it keeps its size as the facts change; facts that do
+// not fit after it are left out.
 func barLine(width int, frac float64, facts []string) string {
 	frac = min(max(frac, 0), 1)
 	room := width - 1
 	pct := fmt.Sprintf(" %3.0f%%", 100*frac)
+	cells := min(maxBar, max(minBar, width/4))
+	if room < cells+2+len(pct) { // too narrow even for the bar alone: what fits of it
+		cells = max(1, room-2-len(pct))
+	}
 	text := ""
 	for _, f := range facts {
 		next := f
 		if text != "" {
 			next = text + ", " + f
 		}
-		if len([]rune(next))+1 > room-len(pct)-minBar-2 {
+		if len([]rune(next))+1 > room-len(pct)-cells-2 {
 			break
 		}
 		text = next
-	}
-	cells := min(maxBar, max(minBar, room-len(pct)-2-len([]rune(text))-1))
-	if room < cells+2+len(pct) { // too narrow even for the bar alone: what fits of it
-		cells = max(1, room-2-len(pct))
 	}
 	done := int(frac * float64(cells))
 	bar := strings.Repeat("=", done)
