@@ -117,7 +117,8 @@ func (h *sentences) Handle(_ context.Context, r slog.Record) error {
 	line = textsafe.Line(textsafe.Redact(line, h.secrets...))
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	_, err := fmt.Fprintf(h.w, "vidskim: %s\n", line)
+	var err error
+	aboveBar(func() { _, err = fmt.Fprintf(h.w, "vidskim: %s\n", line) })
 	return err
 }
 

@@ -64,7 +64,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 // TestProgressOnATerminal runs the real binary on a pseudo-terminal of 80
 // columns against a server that answers slowly: the bar fits the width
-// and the bar itself shows; no time left is said until there is a rate;
+// and the bar itself shows; a warning is written above it; no time left is said until there is a rate;
 // resized to 120 columns it redraws wider at once (SIGWINCH); Ctrl-C
 // typed on the terminal stops the run with 130, and the bar stays where
 // the run stopped, saying so.
@@ -74,6 +74,9 @@ func TestProgressOnATerminal(t *testing.T) {
 	srv := openaitest.New(t)
 	var answered atomic.Int32
 	srv.Script = func(r openaitest.Request) openaitest.Reply {
+		if r.N == 2 { // a retry: its warning goes above the bar, not into it
+			return openaitest.Reply{Status: 503, Header: map[string]string{"Retry-After": "0"}, Body: `{"error":{"message":"busy"}}`}
+		}
 		select {
 		case <-time.After(700 * time.Millisecond):
 		case <-r.Context().Done():
@@ -141,6 +144,9 @@ func TestProgressOnATerminal(t *testing.T) {
 	}
 	if !regexp.MustCompile(`vidskim: interrupted: \d+ of \d+ answers .*saved; run the same command to resume`).MatchString(out) {
 		t.Errorf("no interrupt line:\n%q", out)
+	}
+	if !regexp.MustCompile(`\x1b\[K\r\x1b\[Kvidskim: warning: a request failed with status 503[^\r]*\r\n\r\[`).MatchString(out) {
+		t.Errorf("the retry warning is not written above the bar:\n%q", out)
 	}
 	if stdout.Len() != 0 {
 		t.Errorf("an interrupted run wrote a summary: %q", stdout.String())

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/term"
@@ -30,6 +31,29 @@ type termBar struct {
 	resize chan os.Signal
 }
 
+// activeBar is the bar on screen, if any: a line logged meanwhile is
+// written above it (the bar cleared, the line, the bar again), never into
+// it.
+var activeBar atomic.Pointer[termBar]
+
+// aboveBar writes through write: above the bar when one is on screen.
+func aboveBar(write func()) {
+	b := activeBar.Load()
+	if b == nil {
+		write()
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.ended || !b.drawn {
+		write()
+		return
+	}
+	io.WriteString(b.w, "\r\x1b[K")
+	write()
+	b.draw()
+}
+
 const (
 	barEvery = 100 * time.Millisecond
 	minBar   = 10 // cells of the bar itself, whatever the width
@@ -40,6 +64,7 @@ const (
 func newTermBar(f *os.File) *termBar {
 	b := &termBar{w: f, fd: int(f.Fd()), resize: make(chan os.Signal, 1)}
 	b.measure()
+	activeBar.Store(b)
 	notifyResize(b.resize)
 	go func() {
 		for range b.resize {
@@ -84,6 +109,7 @@ func (b *termBar) end(stopped bool, why string) {
 		return
 	}
 	b.ended = true
+	activeBar.CompareAndSwap(b, nil)
 	stopResize(b.resize)
 	close(b.resize)
 	if stopped {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -27,7 +28,9 @@ func transcriptOnly(c *cli.Context, s *session, in input, stdout io.Writer) erro
 		return classify(err)
 	}
 	if t := transcriptionFor(v, s.cfg, s.models); t != nil {
-		if why := exceeds(budget{usd: c.Float64("max-cost")}, cost.Estimate{Model: t.Model, CostUSD: t.USD}); why != "" {
+		// An upload a 25 MB piece: about 100 minutes of audio at 32 kbit/s.
+		e := cost.Estimate{Model: t.Model, CostUSD: t.USD, Requests: int(math.Ceil(max(t.Minutes, 0.01) / 100))}
+		if why := exceeds(budget{c.Int("max-requests"), c.Float64("max-cost")}, e); why != "" {
 			return usageError{fmt.Errorf("refusing to start: the transcription %s", strings.TrimPrefix(why, "the run "))}
 		}
 	}
