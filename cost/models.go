@@ -40,6 +40,8 @@ type Models struct {
 	Compare []string `json:"compare"`
 	// Transcription is the price of a minute of audio, by model.
 	Transcription map[string]float64 `json:"transcription_usd_per_minute"`
+	// Speech prices the text-to-speech models.
+	Speech []SpeechPrice `json:"speech"`
 }
 
 // LoadModels returns the built-in table, with the entries of the JSON file
@@ -73,6 +75,7 @@ func LoadModels(path string) (Models, error) {
 	for k, v := range user.Transcription {
 		m.Transcription[k] = v
 	}
+	m.Speech = append(user.Speech, m.Speech...) // first match wins
 	return m, nil
 }
 
