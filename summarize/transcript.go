@@ -15,6 +15,9 @@ type TranscribeOptions struct {
 	Model string
 	// Overlap is the seconds pieces share (extract.AudioOptions.Overlap).
 	Overlap float64
+	// Translate asks for the speech in English, whatever its language
+	// (the translations endpoint).
+	Translate bool
 }
 
 // Transcribe sends each audio piece for a transcript with segment times
@@ -24,7 +27,7 @@ type TranscribeOptions struct {
 func Transcribe(ctx context.Context, t Transcriber, pieces []extract.AudioPiece, o TranscribeOptions) ([]llm.Segment, error) {
 	var all []llm.Segment
 	for i, p := range pieces {
-		segs, err := t.Transcribe(ctx, llm.TranscribeRequest{Model: o.Model, MP3: p.MP3, Duration: p.End - p.Start})
+		segs, err := t.Transcribe(ctx, llm.TranscribeRequest{Model: o.Model, MP3: p.MP3, Duration: p.End - p.Start, Translate: o.Translate})
 		if err != nil {
 			return nil, fmt.Errorf("transcribe %s-%s: %w", extract.Clock(p.Start), extract.Clock(p.End), err)
 		}
