@@ -22,7 +22,8 @@ const (
 	Text     Format = "text"
 )
 
-// Write renders doc (a summarize.Result, a Plan, a Frames or a Transcript)
+// Write renders doc (a summarize.Result, a Narrated, a Plan, a Frames or a
+// Transcript)
 // in format f, into a buffer first, so that nothing reaches w unless the
 // whole document rendered.
 func Write(w io.Writer, f Format, doc any) error {
@@ -67,6 +68,8 @@ func prose(b *strings.Builder, f Format, doc any) error {
 	switch d := doc.(type) {
 	case summarize.Result:
 		return only(f, Markdown, doc, func() { resultMarkdown(b, d) })
+	case Narrated:
+		return only(f, Markdown, doc, func() { narratedMarkdown(b, d) })
 	case Transcript:
 		return only(f, Markdown, doc, func() { transcriptMarkdown(b, d) })
 	case Plan:
@@ -90,6 +93,8 @@ func cuesOf(doc any) ([]summarize.Cue, error) {
 	switch d := doc.(type) {
 	case summarize.Result:
 		return d.Cues(), nil
+	case Narrated:
+		return d.cues(), nil
 	case Transcript:
 		return d.cues(), nil
 	}
