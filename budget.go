@@ -13,6 +13,9 @@ import (
 type budget struct {
 	requests int
 	usd      float64
+	// speech prices the voice-over of a run keeping so many frames
+	// (--speak; nil: none), which --max-cost covers too.
+	speech func(frames int) cost.Narration
 }
 
 // checkBudget refuses, before anything is paid, a run that would exceed
@@ -20,7 +23,7 @@ type budget struct {
 // count is needed; otherwise selection runs once, without a model, to
 // count the frames that will be sent.
 func checkBudget(ctx context.Context, b budget, v extract.Video, cfg summarize.Config, models cost.Models) error {
-	if b.requests <= 0 && b.usd <= 0 {
+	if b.requests <= 0 && b.usd <= 0 { // nothing to check
 		return nil
 	}
 	estimate := func(n int) cost.Estimate {
@@ -32,7 +35,7 @@ func checkBudget(ctx context.Context, b budget, v extract.Video, cfg summarize.C
 		if cfg.Dedupe.MaxFrames > 0 {
 			bound = min(bound, cfg.Dedupe.MaxFrames)
 		}
-		if exceeds(b, estimate(bound)) == "" {
+		if exceeds(b, estimate(bound), bound) == "" {
 			return nil
 		}
 	}
@@ -40,19 +43,26 @@ func checkBudget(ctx context.Context, b budget, v extract.Video, cfg summarize.C
 	if err != nil {
 		return classify(err)
 	}
-	if why := exceeds(b, estimate(len(rep.Kept))); why != "" {
+	if why := exceeds(b, estimate(len(rep.Kept)), len(rep.Kept)); why != "" {
 		return usageError{fmt.Errorf("refusing to start: %s (%d frames kept; see vidskim plan): raise the limit, or lower --fps or --max-frames", why, len(rep.Kept))}
 	}
 	return nil
 }
 
-// exceeds says how e goes over b, or "".
-func exceeds(b budget, e cost.Estimate) string {
+// exceeds says how e, and the voice-over of a run keeping frames frames,
+// go over b, or "".
+func exceeds(b budget, e cost.Estimate, frames int) string {
+	usd, speech := e.CostUSD, ""
+	if b.speech != nil {
+		n := b.speech(frames)
+		usd = cost.RoundUSD(usd + n.TotalUSD())
+		speech = fmt.Sprintf(" and $%.4f to speak the narration on %s", n.TotalUSD(), n.Model)
+	}
 	switch {
 	case b.requests > 0 && e.Requests > b.requests:
 		return fmt.Sprintf("the run needs %d requests, more than --max-requests %d", e.Requests, b.requests)
-	case b.usd > 0 && e.CostUSD > b.usd:
-		return fmt.Sprintf("the run may cost up to $%.4f on %s, more than --max-cost $%.4f", e.CostUSD, e.Model, b.usd)
+	case b.usd > 0 && usd > b.usd:
+		return fmt.Sprintf("the run may cost up to $%.4f ($%.4f on %s%s), more than --max-cost $%.4f", usd, e.CostUSD, e.Model, speech, b.usd)
 	}
 	return ""
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"io"
 
 	"github.com/urfave/cli/v2"
@@ -20,6 +21,9 @@ func planCmd(c *cli.Context, stdout io.Writer) error {
 	mo := summarize.Options{Model: c.String("model"), Detail: sel.detail, MaxTokens: c.Int("max-tokens")}
 	models, err := jobOptions(c, &mo, &sel.dedupe)
 	if err != nil {
+		return err
+	}
+	if err := errors.Join(speakMode(c, &mo), checkTranslate(c)); err != nil {
 		return err
 	}
 	format := render.Format(c.String("format"))
@@ -43,6 +47,10 @@ func planCmd(c *cli.Context, stdout io.Writer) error {
 		} else {
 			p.Warnings = append(p.Warnings, "no audio stream: nothing to transcribe")
 		}
+	}
+	if c.Bool("speak") {
+		n := narration(models, c.String("tts-model"), mo, sel.extract, v, len(rep.Kept))
+		p.Narration = &n
 	}
 	return render.Write(stdout, format, p)
 }

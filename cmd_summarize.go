@@ -34,10 +34,14 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	sp, err := newSpeech(c, &j) // --speak: its flags and outputs checked before anything is paid
+	if err != nil {
+		return err
+	}
 	if err := extract.Preflight(c.Context, j.v, j.cfg.Extract); err != nil {
 		return classify(err)
 	}
-	b := budget{c.Int("max-requests"), c.Float64("max-cost")}
+	b := budget{c.Int("max-requests"), c.Float64("max-cost"), sp.costs(j)}
 	if err := checkBudget(c.Context, b, j.v, j.cfg, j.models); err != nil {
 		return err
 	}
@@ -45,7 +49,7 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if c.Bool("transcribe") || c.Bool("transcript-only") {
 		j.cfg.Transcribe = &summarize.TranscribeConfig{
 			Client:  client.ForTranscription(c.String("transcribe-base-url")),
-			Options: summarize.TranscribeOptions{Model: c.String("transcribe-model")},
+			Options: summarize.TranscribeOptions{Model: c.String("transcribe-model"), Translate: c.Bool("translate")},
 			Audio:   extract.AudioOptions{MaxBytes: pieceBytes()},
 		}
 	}
@@ -60,13 +64,14 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil && !(errors.Is(err, summarize.ErrPartial) && res.Summary != "") {
 		return classify(err)
 	}
-	if werr := writeResults(c, res, j.format, stdout); werr != nil {
-		return werr
+	doc, serr := sp.speak(c.Context, client, j, res, log) // --speak: the voice-over; else res
+	if werr := writeResults(c, doc, j.format, stdout); werr != nil {
+		return errors.Join(werr, serr)
 	}
 	if err != nil {
 		return partialWritten{err} // the partial summary is written; the exit code still says so
 	}
-	return nil
+	return serr
 }
 
 // newJob reads and checks every flag, the provider, the output paths and
@@ -117,10 +122,10 @@ func newJob(c *cli.Context, log *slog.Logger) (job, error) {
 
 // writeResults writes the output in its format and the report, if asked,
 // each on its own: one that cannot be written never costs the other.
-func writeResults(c *cli.Context, res summarize.Result, format render.Format, stdout io.Writer) error {
-	err := writeDoc(c.Context, "out", c.String("out"), format, res, stdout, stdout)
+func writeResults(c *cli.Context, doc any, format render.Format, stdout io.Writer) error {
+	err := writeDoc(c.Context, "out", textOut(c), format, doc, stdout, stdout)
 	if report := c.String("report"); report != "" {
-		err = errors.Join(err, writeDoc(c.Context, "report", report, render.HTML, res, nil, nil))
+		err = errors.Join(err, writeDoc(c.Context, "report", report, render.HTML, doc, nil, nil))
 	}
 	return err
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/vidskim/vidskim/extract"
 	"github.com/vidskim/vidskim/field"
 	"github.com/vidskim/vidskim/llm"
+	"github.com/vidskim/vidskim/narrate"
 	"github.com/vidskim/vidskim/summarize"
 	"github.com/vidskim/vidskim/textsafe"
 )
@@ -87,6 +88,10 @@ func message(err error) string {
 	var pw partialWritten
 	if errors.Is(err, summarize.ErrPartial) && !errors.As(err, &pw) {
 		s += "; run again to resume (answers so far are cached), or add --partial"
+	}
+	var le *narrate.LineError
+	if errors.As(err, &le) {
+		s += "; run again to resume (the speech so far is cached), or add --partial to leave a silence there"
 	}
 	return s
 }
