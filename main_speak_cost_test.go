@@ -92,22 +92,17 @@ func TestNarrationCostTenMinutes(t *testing.T) {
 	t.Logf("commands: vidskim %s\n          vidskim %s", strings.Join(planArgs, " "), strings.Join(runArgs, " "))
 	t.Logf("plan: narration at most %.0f s, about %d characters on tts-1: $%.4f (shortening at most $%.4f; frames at most $%.4f)",
 		plan.Narration.Seconds, plan.Narration.Characters, plan.Narration.USD, plan.Narration.ShortenUSD, plan.Estimate.USD)
-	t.Logf("run: %d lines, %d speech requests, %d characters received by the fake server: $%.4f on tts-1; %.0f s of speech heard; %d shortened",
-		len(got.Speech.Lines), len(srv.Spoken()), chars, paid, spoken, countWritten(got))
+	t.Logf("run: %d lines, %d speech requests, %d characters received by the fake server: $%.4f on tts-1; %.0f s of speech heard",
+		len(got.Speech.Lines), len(srv.Spoken()), chars, paid, spoken)
+	for _, l := range got.Speech.Lines {
+		if l.Written != "" || l.LeftOut != "" || l.Tempo > 0 && l.Tempo > 1.1 {
+			t.Logf("line at %.1f s: heard %.2f-%.2f s, tempo %.2f, shortened %v, left out %q", l.At, l.Start, l.End, l.Tempo, l.Written != "", l.LeftOut)
+		}
+	}
 	if got.Speech.Chars != chars || len(srv.Spoken()) != got.Speech.Requests {
 		t.Errorf("the run reports %d characters, the server received %d", got.Speech.Chars, chars)
 	}
 	if paid > plan.Narration.USD || spoken > plan.Narration.Seconds {
 		t.Errorf("the run paid $%.4f for %.0f s of speech, more than plan's $%.4f and %.0f s", paid, spoken, plan.Narration.USD, plan.Narration.Seconds)
 	}
-}
-
-func countWritten(s speechJSON) int {
-	n := 0
-	for _, l := range s.Speech.Lines {
-		if l.Written != "" {
-			n++
-		}
-	}
-	return n
 }

@@ -71,6 +71,7 @@ type speechJSON struct {
 			Written string  `json:"written"`
 			Tempo   float64 `json:"tempo"`
 			Silent  string  `json:"silent"`
+			LeftOut string  `json:"left_out"`
 		} `json:"lines"`
 	} `json:"speech"`
 }
