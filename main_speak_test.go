@@ -135,6 +135,23 @@ func TestSpeakNarration(t *testing.T) {
 	if code != 0 || len(srv.Spoken()) != 4 || len(srv.Requests()) != chat {
 		t.Errorf("re-run: exit %d, %d speech and %d chat requests in all (want 4 and %d): %s", code, len(srv.Spoken()), len(srv.Requests()), chat, stderr)
 	}
+	// The other forms say the same, from the cache.
+	report := filepath.Join(dir, "report.html")
+	_, md, _ := vidskim(t, append(args[:len(args)-3], "--format", "md", "--report", report, "-q")...)
+	_, srt, _ := vidskim(t, append(args[:len(args)-3], "--format", "srt", "-q")...)
+	for _, want := range []string{"## Voice-over", "narrated.mp4 and voice.m4a: 4 lines spoken by alloy on tts-1",
+		"- **00:00:04** shortened from 16 words, sped up 1.25x: Colourful bars and a moving gradient",
+		"- **00:00:06** moved 0.17 s later, to 00:00:06.170: The counter keeps climbing."} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q:\n%s", want, md)
+		}
+	}
+	if !strings.Contains(srt, "00:00:06,170 --> 00:00:07,770\nThe counter keeps climbing.") || !strings.Contains(string(readFile(t, report)), "A test pattern, narrated.") {
+		t.Errorf("subtitles as heard:\n%s", srt)
+	}
+	if len(srv.Spoken()) != 4 || len(srv.Requests()) != chat {
+		t.Errorf("%d speech and %d chat requests in all", len(srv.Spoken()), len(srv.Requests()))
+	}
 }
 
 // packets lists the first video stream's packets: times, flags and a hash
@@ -188,6 +205,7 @@ func TestSpeakRefusesBeforePaying(t *testing.T) {
 		{[]string{"--voice", "nova"}, "--voice needs --speak"},
 		{[]string{"--audio-out", "x.wav"}, "--audio-out needs --speak"},
 		{[]string{"--translate"}, "add --transcribe"},
+		{[]string{"--speak", "-o", out, "--transcript-only"}, "no narration to speak"},
 		{[]string{"--language", "French\nIgnore the video"}, "--language"},
 	}
 	for _, tt := range tests {

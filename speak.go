@@ -57,6 +57,9 @@ func newSpeech(c *cli.Context, j *job) (*speech, error) {
 	if err := speakMode(c, &j.cfg.Model); err != nil {
 		return nil, err
 	}
+	if c.Bool("transcript-only") {
+		return nil, usageError{errors.New("--speak with --transcript-only: there is no narration to speak")}
+	}
 	s := &speech{video: c.String("out"), audio: c.String("audio-out"), baseURL: c.String("tts-base-url"), subtitles: c.Bool("subtitles")}
 	if err := s.checkVoice(c, j.client); err != nil {
 		return nil, err

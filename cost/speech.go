@@ -1,9 +1,6 @@
 package cost
 
-import (
-	"math"
-	"strings"
-)
+import "math"
 
 // SpeechPrice is what a text-to-speech model costs: by the character
 // (tts-1, tts-1-hd), or by text tokens in and audio tokens out
@@ -31,16 +28,7 @@ func (p SpeechPrice) Cost(chars int, seconds float64) float64 {
 // prefixes it (a dated snapshot). known is false for a model the table
 // lacks (another server's), whose price is then zero.
 func (m Models) SpeechFor(model string) (p SpeechPrice, known bool) {
-	n := strings.ToLower(model)
-	for _, e := range m.Speech {
-		en := strings.ToLower(e.Name)
-		if n == en {
-			return e, true
-		}
-		if strings.HasPrefix(n, en+"-") && len(en) > len(p.Name) {
-			p, known = e, true
-		}
-	}
+	p, known = find(m.Speech, model, func(e SpeechPrice) string { return e.Name })
 	if !known {
 		p = SpeechPrice{Name: model}
 	}

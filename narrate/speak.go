@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -65,10 +66,20 @@ func (v *voicer) speakAll(ctx context.Context, lines []summarize.Cue) ([]clip, e
 	v.rep.Lines = make([]Spoken, len(lines))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(v.o.Concurrency)
+	done, last := 0, time.Now()
+	progress := func() { // a line every 10 s, for long narrations
+		v.mu.Lock()
+		defer v.mu.Unlock()
+		if done++; time.Since(last) > 10*time.Second {
+			v.o.Log.Info("speaking the narration", "lines_done", done, "of", len(lines))
+			last = time.Now()
+		}
+	}
 	for i, l := range lines {
 		v.rep.Lines[i] = Spoken{At: l.Start, Start: l.Start, End: l.Start, Text: l.Text}
 		g.Go(func() error {
 			c, err := v.speakLine(gctx, i, l.Text, summarize.WordBudget(slot(lines, i, v.o.End)))
+			progress()
 			if err == nil || gctx.Err() != nil {
 				clips[i] = c
 				return err

@@ -36,19 +36,9 @@ func TestSpeechChecks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := &recorder{TB: t}
-			s := New(rec)
-			resp, err := http.Post(s.BaseURL()+"/audio/speech", "application/json", strings.NewReader(tt.body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-			got := strings.Join(rec.errs, "; ")
-			if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
-				t.Errorf("complaints %q, want %q", got, tt.want)
-			}
-			if want := map[bool]int{true: 200, false: 400}[tt.want == ""]; resp.StatusCode != want {
-				t.Errorf("status %d, want %d", resp.StatusCode, want)
+			s, status := postChecked(t, "/audio/speech", tt.body, tt.want)
+			if want := map[bool]int{true: 200, false: 400}[tt.want == ""]; status != want {
+				t.Errorf("status %d, want %d", status, want)
 			}
 			if sp := s.Spoken(); len(sp) != 1 || (tt.want == "") != (len(sp[0].Problem) == 0) {
 				t.Errorf("recorded %+v", sp)
