@@ -49,10 +49,12 @@ func newApp(argv []string, stdout, stderr io.Writer) *cli.App {
 		},
 	}
 	known := allFlagNames(app.Commands)
+	app.Metadata = map[string]any{"argv": argv}
 	for _, cmd := range app.Commands {
 		cmd.OnUsageError = onUsage
 		cmd.Before = func(c *cli.Context) (err error) {
 			fromFile, err = applyConfig(c, known)
+			c.App.Metadata["fromFile"] = fromFile
 			return err
 		}
 	}

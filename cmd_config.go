@@ -8,10 +8,15 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/vidskim/vidskim/textsafe"
 )
 
 // secretFlags are never printed.
 var secretFlags = map[string]bool{"api-key": true, "azure-api-key": true}
+
+// urlFlags are printed with their user-info masked.
+var urlFlags = map[string]bool{"base-url": true, "transcribe-base-url": true, "azure-endpoint": true}
 
 // configCmd prints the effective summarize settings and where each came
 // from, with keys masked.
@@ -31,6 +36,8 @@ func configCmd(c *cli.Context, stdout io.Writer, fromFile map[string]bool, argv 
 			v = fmt.Sprintf("(set, %d characters, masked)", len(v))
 		case (n == "temperature" || n == "seed") && !c.IsSet(n):
 			v = "(unset: the server's default)"
+		case urlFlags[n]:
+			v = textsafe.Redact(v) // user-info in a URL is a password
 		}
 		fmt.Fprintf(stdout, "%-20s = %-40q # %s\n", n, v, source(c, n, fromFile, argv))
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/vidskim/vidskim/llm"
 	"github.com/vidskim/vidskim/render"
 	"github.com/vidskim/vidskim/summarize"
+	"github.com/vidskim/vidskim/textsafe"
 )
 
 // job is a checked summarize invocation: everything that can be refused
@@ -56,12 +57,22 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if c.Bool("transcript-only") {
 		return transcriptOnly(c, j, stdout)
 	}
-	var done func()
-	j.cfg.OnProgress, done = newProgress(stderr, c.Bool("quiet"))
+	var last summarize.Progress
+	show, done := newProgress(stderr, c.Bool("quiet"))
+	j.cfg.OnProgress = func(p summarize.Progress) {
+		last = p // calls come one at a time; the last is read after Run
+		if show != nil {
+			show(p)
+		}
+	}
 	res, err := summarize.Run(c.Context, client, j.v, j.cfg, log)
-	done()
-	res.Video.Path = j.path
-	if err != nil && !(errors.Is(err, summarize.ErrPartial) && res.Summary != "") {
+	done(err != nil)
+	if c.Context.Err() != nil {
+		return interrupted{err: errors.Join(err, c.Context.Err()), p: last, cached: j.client.Cache != nil}
+	}
+	res.Video.Path = textsafe.Line(j.path) // names are shown cleaned, in every format
+	delivered := errors.Is(err, summarize.ErrPartial) && res.Summary != "" || errors.Is(err, summarize.ErrIncomplete)
+	if err != nil && !delivered {
 		return classify(err)
 	}
 	doc, serr := sp.speak(c.Context, client, j, res, log) // --speak: the voice-over; else res
@@ -90,7 +101,7 @@ func newJob(c *cli.Context, log *slog.Logger) (job, error) {
 	if err != nil {
 		return j, err
 	}
-	ca, err := cache(c)
+	ca, err := cache(c, log)
 	if err != nil {
 		return j, err
 	}

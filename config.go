@@ -46,8 +46,8 @@ func applyConfig(c *cli.Context, known map[string]bool) (map[string]bool, error)
 		switch {
 		case !known[key]:
 			return nil, usageError{fmt.Errorf("config %s: unknown setting %q (settings are flag names, such as model or base-url)", path, key)}
-		case !hasFlag(c, key) || c.IsSet(key):
-			continue // another command's setting, or set by flag or env
+		case !hasFlag(c, key) || c.IsSet(key) && c.Value(key) != "":
+			continue // another command's setting, or set by flag or env (an empty variable counts as unset)
 		}
 		if err := c.Set(key, fmt.Sprint(v)); err != nil {
 			return nil, usageError{fmt.Errorf("config %s: %s: %v", path, key, err)}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/vidskim/vidskim/extract"
 	"github.com/vidskim/vidskim/field"
@@ -18,10 +19,10 @@ import (
 // Exit codes, documented in the README.
 const (
 	exitOK      = 0
-	exitFailed  = 1 // the model or server failed, or the output could not be written
-	exitUsage   = 2 // bad flags or flag values
-	exitBadFile = 3 // the video cannot be read or decoded
-	exitSignal  = 130
+	exitFailed  = 1   // the model or server failed, or the output could not be written
+	exitUsage   = 2   // bad flags or flag values
+	exitBadFile = 3   // the video cannot be read or decoded
+	exitSignal  = 130 // SIGINT (Ctrl-C); SIGTERM is 143, 128 + the signal
 )
 
 // usageError marks errors in what the user typed.
@@ -35,13 +36,20 @@ type inputError struct{ error }
 func (e inputError) Unwrap() error { return e.error }
 
 // exitCode prints err as one line, in the CLI's words, and returns the
-// exit code it calls for.
+// exit code it calls for. A run a signal cancelled exits as the shell
+// expects (130 for SIGINT, 143 for SIGTERM), saying how far it got,
+// whatever error the cancellation caused on the way out.
 func exitCode(ctx context.Context, err error, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
+	var sc signalCause
+	if ctx.Err() != nil && errors.As(context.Cause(ctx), &sc) {
+		fmt.Fprintf(stderr, "vidskim: %s\n", interruptMessage(err))
+		return signalExit(sc.sig)
+	}
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		fmt.Fprintln(stderr, "vidskim: interrupted; the answers received so far are cached: run the same command again to resume")
+		fmt.Fprintf(stderr, "vidskim: %s\n", interruptMessage(err))
 		return exitSignal
 	}
 	fmt.Fprintf(stderr, "vidskim: %s\n", textsafe.Line(message(err)))
@@ -80,7 +88,7 @@ func message(err error) string {
 	if errors.As(err, &api) {
 		switch api.Status {
 		case http.StatusUnauthorized:
-			s += " (check the API key: --api-key or OPENAI_API_KEY)"
+			s += " (check the API key: OPENAI_API_KEY, --api-key-file or --api-key)"
 		case http.StatusNotFound:
 			s += " (check the model name and --base-url)"
 		}
@@ -88,6 +96,13 @@ func message(err error) string {
 	var pw partialWritten
 	if errors.Is(err, summarize.ErrPartial) && !errors.As(err, &pw) {
 		s += "; run again to resume (answers so far are cached), or add --partial"
+	}
+	var sd *llm.ServerDownError
+	if errors.As(err, &sd) {
+		s += "; stopped: the answers received are cached, so the same command resumes once the server is back (--max-retries, --timeout)"
+	}
+	if errors.Is(err, summarize.ErrIncomplete) && strings.Contains(s, "description cut off") {
+		s += " (raise --max-tokens)"
 	}
 	var le *narrate.LineError
 	if errors.As(err, &le) {
@@ -104,7 +119,7 @@ func (e partialWritten) Unwrap() error { return e.error }
 
 // classify marks errors that are the video file's fault.
 func classify(err error) error {
-	for _, e := range []error{extract.ErrNoFrames, extract.ErrNoVideoStream, extract.ErrNotMedia, extract.ErrUnsupportedCodec, extract.ErrDamaged} {
+	for _, e := range []error{extract.ErrEncrypted, extract.ErrNoFrames, extract.ErrNoVideoStream, extract.ErrNotMedia, extract.ErrUnsupportedCodec, extract.ErrDamaged} {
 		if errors.Is(err, e) {
 			return inputError{err}
 		}

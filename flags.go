@@ -57,7 +57,8 @@ func formatFlag(def, usage string) cli.Flag {
 func modelFlags() []cli.Flag {
 	return []cli.Flag{
 		modelFlag(),
-		&cli.StringFlag{Name: "api-key", EnvVars: []string{"OPENAI_API_KEY"}, DefaultText: "none", Usage: "API key"},
+		&cli.StringFlag{Name: "api-key", EnvVars: []string{"OPENAI_API_KEY"}, DefaultText: "none", Usage: "API key (every user of the machine sees a flag in the process list: prefer OPENAI_API_KEY or --api-key-file)"},
+		&cli.StringFlag{Name: "api-key-file", Usage: "read the API key (or the Azure key) from the first line of this file, which only you should be able to read"},
 		&cli.StringFlag{Name: "base-url", EnvVars: []string{"OPENAI_BASE_URL"}, Usage: "OpenAI-compatible API base URL, e.g. http://localhost:11434/v1 for Ollama (default: OpenAI)"},
 		&cli.IntFlag{Name: "concurrency", Value: summarize.DefaultConcurrency, Usage: "chunk requests at once"},
 		maxTokensFlag(),
@@ -67,7 +68,7 @@ func modelFlags() []cli.Flag {
 		&cli.IntFlag{Name: "tpm", Usage: "tokens per minute at most, estimated (0: no pacing)"},
 		&cli.StringFlag{Name: "cache-dir", Usage: "where answers are kept so no request is paid twice (default: the user cache dir)/vidskim"},
 		&cli.BoolFlag{Name: "no-cache", Usage: "neither read nor write the answer cache"},
-		&cli.BoolFlag{Name: "partial", Usage: "when some chunks fail after all retries, still summarize the rest (marked partial; exit code stays non-zero)"},
+		&cli.BoolFlag{Name: "partial", Usage: "when some chunks fail after their retries, still summarize the rest (marked partial; exit code stays non-zero)"},
 		&cli.IntFlag{Name: "max-requests", Usage: "refuse to start a run that needs more model requests than this (0: no limit)"},
 	}
 }

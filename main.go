@@ -16,10 +16,43 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext()
 	code := run(ctx, os.Args, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
+}
+
+// signalCause is why the run was cancelled: a signal.
+type signalCause struct{ sig os.Signal }
+
+func (s signalCause) Error() string { return "interrupted by " + s.sig.String() }
+
+// signalContext is cancelled, with the signal as its cause, by the first
+// SIGINT or SIGTERM; the run then stops within moments, saying how far it
+// got. A second signal exits at once.
+func signalContext() (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		first, ok := <-sigs
+		if !ok {
+			return
+		}
+		cancel(signalCause{first})
+		if second, ok := <-sigs; ok {
+			os.Exit(signalExit(second))
+		}
+	}()
+	return ctx, func() { signal.Stop(sigs); close(sigs); cancel(nil) }
+}
+
+// signalExit is the shell's exit code for a process a signal ended.
+func signalExit(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return exitSignal
 }
 
 // run is the whole CLI, callable from tests: it returns the exit code and

@@ -20,7 +20,7 @@ func TestOutputPaths(t *testing.T) {
 	openaitest.NeedFFmpeg(t)
 	srv := openaitest.New(t)
 	for _, flag := range []string{"--out", "--report"} {
-		for _, kind := range []string{"device", "fifo", "symlink", "link to input", "directory"} {
+		for _, kind := range []string{"device", "fifo", "symlink", "link to input", "hard link to input", "input spelled with ./", "directory"} {
 			t.Run(flag+"/"+kind, func(t *testing.T) {
 				dir := t.TempDir()
 				input := filepath.Join(dir, "in.mp4")
@@ -89,6 +89,11 @@ func outputCase(t *testing.T, dir, kind, input string) (string, func(*testing.T,
 	case "link to input":
 		os.Symlink(input, p)
 		return p, refused("same file as input")
+	case "hard link to input":
+		os.Link(input, p)
+		return p, refused("same file as input")
+	case "input spelled with ./":
+		return filepath.Dir(input) + "/./" + filepath.Base(input), refused("same file as input")
 	}
 	os.Mkdir(p, 0o755)
 	return p, refused("directory")
@@ -133,5 +138,24 @@ func TestFramesOutDirPaths(t *testing.T) {
 	code, _, stderr = vidskim(t, "frames", input, "--out-dir", dir, "--end", "2", "-q")
 	if code != exitUsage || !strings.Contains(stderr, "same file as input") || !bytes.Equal(readFile(t, input), orig) {
 		t.Errorf("exit %d, stderr %q: a frame may not replace the input", code, stderr)
+	}
+}
+
+// TestReportFailureKeepsOutput: a --report that cannot be written (a full
+// disk: /dev/full) never costs the main output; the run exits 1 naming the
+// file that was not written. And the other way round.
+func TestReportFailureKeepsOutput(t *testing.T) {
+	openaitest.NeedFFmpeg(t)
+	srv := openaitest.New(t)
+	code, stdout, stderr := vidskim(t, "summarize", "testdata/sample.mp4", "--base-url", srv.BaseURL(), "-q", "--report", "/dev/full")
+	if code != exitFailed || !strings.Contains(stdout, "# Summary of sample.mp4") || !strings.Contains(stderr, "--report /dev/full") ||
+		!strings.Contains(stderr, "no space left on device") || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+		t.Errorf("exit %d, stderr %q, stdout %.60q", code, stderr, stdout)
+	}
+	report := filepath.Join(t.TempDir(), "r.html")
+	code, stdout, stderr = vidskim(t, "summarize", "testdata/sample.mp4", "--base-url", srv.BaseURL(), "-q", "-o", "/dev/full", "--report", report)
+	if code != exitFailed || !strings.Contains(stdout, "# Summary of sample.mp4") || !strings.Contains(stderr, "--out /dev/full") ||
+		!strings.Contains(string(readFile(t, report)), "<!DOCTYPE html>") {
+		t.Errorf("exit %d, stderr %q: the output must go to stdout and the report be written", code, stderr)
 	}
 }

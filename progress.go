@@ -19,11 +19,12 @@ import (
 const progressEvery = 5 * time.Second
 
 // newProgress returns the run's progress callback and a function to call
-// when the run ends: a live bar when stderr is a terminal, a line every
-// few seconds otherwise, and nothing with --quiet.
-func newProgress(stderr io.Writer, quiet bool) (func(summarize.Progress), func()) {
+// when the run ends (stopped: it ended early, so the display stays where
+// the run really stopped): a live bar when stderr is a terminal, a line
+// every few seconds otherwise, and nothing with --quiet.
+func newProgress(stderr io.Writer, quiet bool) (func(summarize.Progress), func(stopped bool)) {
 	if quiet {
-		return nil, func() {}
+		return nil, func(bool) {}
 	}
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		return barProgress(f)
@@ -31,7 +32,7 @@ func newProgress(stderr io.Writer, quiet bool) (func(summarize.Progress), func()
 	return lineProgress(stderr)
 }
 
-func barProgress(w io.Writer) (func(summarize.Progress), func()) {
+func barProgress(w io.Writer) (func(summarize.Progress), func(bool)) {
 	bar := progressbar.NewOptions(1000,
 		progressbar.OptionSetWriter(w),
 		progressbar.OptionSetWidth(30),
@@ -44,16 +45,23 @@ func barProgress(w io.Writer) (func(summarize.Progress), func()) {
 		bar.Describe(describeProgress(p))
 		bar.Set(int(1000 * fraction(p)))
 	}
-	return update, func() { bar.Finish() }
+	return update, func(stopped bool) {
+		if stopped {
+			bar.Exit() // keep the bar where the run stopped, not at 100%
+			fmt.Fprintln(w)
+			return
+		}
+		bar.Finish()
+	}
 }
 
-func lineProgress(w io.Writer) (func(summarize.Progress), func()) {
+func lineProgress(w io.Writer) (func(summarize.Progress), func(bool)) {
 	var mu sync.Mutex
 	var last time.Time
 	update := func(p summarize.Progress) {
 		mu.Lock()
 		defer mu.Unlock()
-		if !p.Done && time.Since(last) < progressEvery {
+		if !p.Done && !p.Stopped && time.Since(last) < progressEvery {
 			return
 		}
 		last = time.Now()
@@ -61,9 +69,12 @@ func lineProgress(w io.Writer) (func(summarize.Progress), func()) {
 		if r := p.Remaining(); r > 0 && !p.Done {
 			left = fmt.Sprintf(", about %s left", r.Round(time.Second))
 		}
+		if p.Stopped {
+			left = ", stopped"
+		}
 		fmt.Fprintf(w, "progress: %3.0f%% %s, elapsed %s%s\n", 100*fraction(p), describeProgress(p), p.Elapsed.Round(time.Second), left)
 	}
-	return update, func() {}
+	return update, func(bool) {}
 }
 
 // fraction is how far decoding got, 0 to 1.

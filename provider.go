@@ -9,24 +9,30 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/vidskim/vidskim/llm"
+	"github.com/vidskim/vidskim/textsafe"
 )
 
 // howToConnect is said whenever there is no model to talk to.
-const howToConnect = "set OPENAI_API_KEY (or --api-key) for OpenAI, or point --base-url at an OpenAI-compatible server, e.g. --base-url http://localhost:11434/v1 for Ollama"
+const howToConnect = "set OPENAI_API_KEY (or --api-key-file) for OpenAI, or point --base-url at an OpenAI-compatible server, e.g. --base-url http://localhost:11434/v1 for Ollama"
 
 // clientConfig reads the provider, request-shape, retry and pacing flags
 // into the model client's configuration (the cache is added apart), checking they make sense
 // together before anything runs.
 func clientConfig(c *cli.Context, model string, log *slog.Logger) (llm.Config, error) {
-	cfg := llm.Config{Key: c.String("api-key"), BaseURL: c.String("base-url"),
+	cfg := llm.Config{BaseURL: c.String("base-url"),
 		Timeout: c.Duration("timeout"), MaxRetries: c.Int("max-retries"),
 		Budget: llm.Budget{RPM: c.Int("rpm"), TPM: c.Int("tpm")},
 		OnRetry: func(attempt, status int, wait time.Duration, err error) {
 			log.Warn("retrying request", "attempt", attempt, "status", status, "wait", wait.Round(time.Millisecond), "error", err)
 		}}
+	keyFlag := "api-key"
 	if ep := c.String("azure-endpoint"); ep != "" {
 		cfg.Azure = &llm.Azure{Endpoint: ep, Deployment: c.String("azure-deployment"), APIVersion: c.String("api-version")}
-		cfg.Key = c.String("azure-api-key")
+		keyFlag = "azure-api-key"
+	}
+	var err error
+	if cfg.Key, err = apiKey(c, keyFlag); err != nil {
+		return cfg, err
 	}
 	switch {
 	case cfg.Azure != nil && c.IsSet("base-url") && cfg.BaseURL != "":
@@ -63,9 +69,12 @@ func requestShape(c *cli.Context, cfg *llm.Config) error {
 	return nil
 }
 
-// cache is the answer cache the flags ask for, checked to be writable;
-// nil with --no-cache.
-func cache(c *cli.Context) (*llm.Cache, error) {
+// cache is the answer cache the flags ask for; nil with --no-cache. A
+// cache that cannot be written is a warning, said once (now, or at the
+// first entry that cannot be stored, as on a full disk): the run goes on
+// and delivers what it pays for, and the cache still answers from the
+// entries it has.
+func cache(c *cli.Context, log *slog.Logger) (*llm.Cache, error) {
 	if c.Bool("no-cache") {
 		return nil, nil
 	}
@@ -76,9 +85,10 @@ func cache(c *cli.Context) (*llm.Cache, error) {
 			return nil, usageError{fmt.Errorf("%w (set --cache-dir or --no-cache)", err)}
 		}
 	}
-	ca := &llm.Cache{Dir: dir}
-	if err := ca.Check(); err != nil {
-		return nil, usageError{fmt.Errorf("--cache-dir %w", err)}
-	}
+	ca := &llm.Cache{Dir: dir, OnWriteError: func(err error) {
+		log.Warn("the answer cache cannot be written: this run's answers are not kept, so running it again pays for them again",
+			"error", textsafe.Line(err.Error()))
+	}}
+	ca.Check() // a failure is said through OnWriteError
 	return ca, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/vidskim/vidskim/render"
 	"github.com/vidskim/vidskim/summarize"
+	"github.com/vidskim/vidskim/textsafe"
 )
 
 // transcriptOnly writes the transcript alone (summarize --transcript-only),
@@ -23,6 +24,6 @@ func transcriptOnly(c *cli.Context, j job, stdout io.Writer) error {
 	if note != "" {
 		return inputError{errors.New(j.path + ": " + note)}
 	}
-	doc := render.Transcript{Segments: segs, Video: j.path, Duration: j.v.Duration}
+	doc := render.Transcript{Segments: segs, Video: textsafe.Line(j.path), Duration: j.v.Duration}
 	return writeDoc(c.Context, "out", c.String("out"), j.format, doc, stdout, stdout)
 }

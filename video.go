@@ -13,10 +13,12 @@ import (
 	"github.com/vidskim/vidskim/extract"
 	"github.com/vidskim/vidskim/render"
 	"github.com/vidskim/vidskim/summarize"
+	"github.com/vidskim/vidskim/textsafe"
 )
 
 // newLogger sets up the one slog handler: diagnostics go to stderr, never
-// stdout, which carries results.
+// stdout, which carries results, and never hold a key or a URL's
+// user-info, whatever a library passed it.
 func newLogger(c *cli.Context, stderr io.Writer) *slog.Logger {
 	level := slog.LevelInfo
 	switch {
@@ -25,7 +27,14 @@ func newLogger(c *cli.Context, stderr io.Writer) *slog.Logger {
 	case c.Bool("verbose"):
 		level = slog.LevelDebug
 	}
-	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	secrets := []string{c.String("api-key"), c.String("azure-api-key")}
+	redact := func(_ []string, a slog.Attr) slog.Attr {
+		if v := a.Value.Resolve(); v.Kind() == slog.KindString || v.Kind() == slog.KindAny {
+			a.Value = slog.StringValue(textsafe.Redact(v.String(), secrets...))
+		}
+		return a
+	}
+	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level, ReplaceAttr: redact}))
 }
 
 // videoArg returns the one positional argument, the video path.
@@ -58,7 +67,7 @@ func keptFrames(ctx context.Context, path string, sel selection, keep func(extra
 		return v, render.Frames{}, err
 	}
 	rep, err := selectFrames(ctx, v, sel, keep)
-	rep.Video.Path = path
+	rep.Video.Path = textsafe.Line(path)
 	return v, rep, classify(err)
 }
 
@@ -80,7 +89,7 @@ func openVideo(ctx context.Context, path string, eo extract.Options) (extract.Vi
 
 // videoInfo is v as outputs describe it.
 func videoInfo(path string, v extract.Video) summarize.VideoInfo {
-	return summarize.VideoInfo{Path: path, Duration: v.Duration, Width: v.Width, Height: v.Height, Codec: v.Codec}
+	return summarize.VideoInfo{Path: textsafe.Line(path), Duration: v.Duration, Width: v.Width, Height: v.Height, Codec: v.Codec}
 }
 
 // selectFrames runs extraction and selection without a model, giving each

@@ -122,6 +122,7 @@ func audioPiece(ctx context.Context, bin string, v Video, o AudioOptions, start,
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 3 * time.Second
+	ownGroup(cmd)
 	var out bytes.Buffer
 	var errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut

@@ -68,6 +68,7 @@ func Run(ctx context.Context, v Video, opts Options, out chan<- Frame) (Stats, e
 	cmd := exec.CommandContext(ctx, bin, buildArgs(v, opts, w, h)...)
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 3 * time.Second
+	ownGroup(cmd)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return Stats{}, err
@@ -83,7 +84,8 @@ func Run(ctx context.Context, v Video, opts Options, out chan<- Frame) (Stats, e
 	go log.scan(stderr)
 	st, readErr := readFrames(ctx, stdout, log.times, w, h, opts, out)
 	if readErr != nil {
-		cancel() // stop ffmpeg; its stderr ends and the scanner finishes
+		cancel()       // stop ffmpeg; its stderr ends and the scanner finishes
+		stdout.Close() // and unblock it if it was writing a frame nobody reads
 	}
 	<-log.done
 	waitErr := cmd.Wait()
@@ -95,8 +97,8 @@ func Run(ctx context.Context, v Video, opts Options, out chan<- Frame) (Stats, e
 func runError(v Video, ctx context.Context, readErr, waitErr error, st Stats, log *stderrLog) error {
 	name := base(v.Path)
 	switch {
-	case ctx.Err() != nil && readErr != nil && errors.Is(readErr, ctx.Err()):
-		return readErr
+	case ctx.Err() != nil && (readErr == nil || errors.Is(readErr, ctx.Err())):
+		return ctx.Err() // cancelled: ffmpeg's exit status says nothing more
 	case readErr != nil:
 		return fmt.Errorf("%s: extract: %w", name, readErr)
 	case st.Sampled == 0 && log.errors > 0:

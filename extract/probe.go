@@ -57,6 +57,7 @@ func Probe(ctx context.Context, path, ffprobePath string) (Video, error) {
 		"show_format": "", "show_streams": "", "of": "json",
 	})
 	cmd := exec.CommandContext(ctx, bin, append(args, "file:"+abs)...)
+	ownGroup(cmd)
 	var stdout bytes.Buffer
 	stderr := newTail(2048)
 	cmd.Stdout, cmd.Stderr = &stdout, stderr
@@ -71,7 +72,7 @@ func Probe(ctx context.Context, path, ffprobePath string) (Video, error) {
 		return Video{}, fmt.Errorf("%s: %w", base(path), err)
 	}
 	v.Path = abs
-	return v, nil
+	return v, checkEncrypted(ctx, bin, abs, v)
 }
 
 // checkFile turns the usual ways a path can be wrong into one clear error

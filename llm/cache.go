@@ -8,13 +8,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/vidskim/vidskim/outfile"
 )
 
-// Cache keeps every successful answer on disk, keyed by the whole request
+// Cache keeps every whole answer on disk, keyed by the whole request
 // (model, prompts, every image's bytes, detail, token limit and any other
 // parameter; for speech, the text, voice, model, instructions, format and
 // speed, the entry being the audio itself), so re-running a command, or resuming one that was
@@ -22,8 +23,21 @@ import (
 // written atomically (a killed process leaves no half-written entry) and
 // readable by the owner only. The API key is not part of the request body,
 // so it is never in the key nor in an entry.
+//
+// The cache never fails a run: an entry that cannot be read or used (a
+// wrong shape, an empty or cut answer, an older format) is a miss, asked
+// again and replaced; an entry that cannot be written (a read-only
+// directory, a full disk) is said once through OnWriteError and the answer
+// is used all the same. Processes sharing the directory ask each request
+// once: the first holds the request's lock (cachelock.go) until its answer
+// is stored, and the others wait for it.
 type Cache struct {
 	Dir string
+	// OnWriteError, when set, is told the first time the cache cannot be
+	// written; later failures are not repeated.
+	OnWriteError func(error)
+
+	once sync.Once
 }
 
 // cacheVersion changes when the entry format does, orphaning old entries.
@@ -58,18 +72,23 @@ func (c *Cache) path(key string) string { return c.pathExt(key, ".json") }
 // holds (.json for answers and transcripts, the audio format for speech).
 func (c *Cache) pathExt(key, ext string) string { return filepath.Join(c.Dir, key[:2], key+ext) }
 
-// getChat returns the stored response for key. A missing or unreadable
-// entry is a miss: the worst case is paying once more, never failing the
-// run.
-func (c *Cache) getChat(key string) (openai.ChatCompletionResponse, bool) {
+// getChat returns the stored answer for key, when there is a whole one.
+func (c *Cache) getChat(key string) (Answer, bool) {
 	var resp openai.ChatCompletionResponse
-	ok := c.get(key, &resp) && len(resp.Choices) > 0
-	return resp, ok
+	if !c.get(key, &resp) {
+		return Answer{}, false
+	}
+	a, err := reply(resp, nil)
+	if err != nil || !a.Complete() {
+		return Answer{}, false
+	}
+	a.Cached = true
+	return a, true
 }
 
-// putChat stores resp under key.
-func (c *Cache) putChat(key string, resp openai.ChatCompletionResponse) error {
-	return c.put(key, resp)
+// putChat stores resp under key and reports whether it was stored.
+func (c *Cache) putChat(key string, resp openai.ChatCompletionResponse) bool {
+	return c.put(key, resp) == nil
 }
 
 // get reads the entry for key into v; false on any failure.
@@ -78,7 +97,8 @@ func (c *Cache) get(key string, v any) bool {
 	return err == nil && json.Unmarshal(data, v) == nil
 }
 
-// put stores v as JSON under key, privately and atomically.
+// put stores v as JSON under key, privately and atomically. A failure is
+// said once (OnWriteError) and returned.
 func (c *Cache) put(key string, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
@@ -99,22 +119,34 @@ func (c *Cache) getBytes(key, ext string) ([]byte, bool) {
 func (c *Cache) putBytes(key, ext string, data []byte) error {
 	p := c.pathExt(key, ext)
 	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-		return fmt.Errorf("cache: %w", err)
+		return c.writeFailed(fmt.Errorf("%s: %w", c.Dir, outfile.Cause(err)))
 	}
 	if err := outfile.Write(context.Background(), p, data, 0o600); err != nil {
-		return fmt.Errorf("cache: %w", err)
+		return c.writeFailed(fmt.Errorf("%s: %w", c.Dir, outfile.Cause(err)))
 	}
 	return nil
 }
 
-// Check makes sure the cache directory can be written, before any request.
+// writeFailed tells OnWriteError of err, the first time only.
+func (c *Cache) writeFailed(err error) error {
+	c.once.Do(func() {
+		if c.OnWriteError != nil {
+			c.OnWriteError(err)
+		}
+	})
+	return err
+}
+
+// Check tries the cache directory before any request. When it cannot be
+// written the failure is said once (OnWriteError) and returned; the cache
+// still answers from the entries it has.
 func (c *Cache) Check() error {
 	if err := os.MkdirAll(c.Dir, 0o700); err != nil {
-		return fmt.Errorf("%s: %w", c.Dir, outfile.Cause(err))
+		return c.writeFailed(fmt.Errorf("%s: %w", c.Dir, outfile.Cause(err)))
 	}
 	f, err := os.CreateTemp(c.Dir, ".check-*")
 	if err != nil {
-		return fmt.Errorf("%s: cannot write there: %w", c.Dir, outfile.Cause(err))
+		return c.writeFailed(fmt.Errorf("%s: cannot write there: %w", c.Dir, outfile.Cause(err)))
 	}
 	f.Close()
 	return os.Remove(f.Name())

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"regexp"
-	"time"
 
 	openai "github.com/sashabaranov/go-openai"
 
@@ -41,20 +41,10 @@ var tooBigRE = regexp.MustCompile(`(?i)too many images|images? (per|in a) reques
 var singleImageRE = regexp.MustCompile(`(?i)(single|one) image per (message|request|prompt)|only supports? (a single|one) image`)
 
 // classify is the one decision table: from an answer's status and the head
-// of its body, or from the error of a request that got no answer.
+// of its body, or from the error of a request that got no usable answer.
 func classify(status int, body string, err error) Action {
 	if err != nil {
-		var te *TimeoutError
-		var ne net.Error
-		var op *net.OpError
-		switch {
-		case errors.Is(err, context.Canceled):
-			return Fail
-		case errors.As(err, &te), errors.As(err, &ne), errors.As(err, &op),
-			errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-			return Retry
-		}
-		return Fail
+		return classifyErr(err)
 	}
 	switch {
 	case status == 413 || singleImageRE.MatchString(body),
@@ -62,16 +52,59 @@ func classify(status int, body string, err error) Action {
 		return Split
 	case status == 429 || status == 408 || status == 409 || status >= 500:
 		return Retry
-	case status == 400 || status == 401 || status == 403 || status == 404 || status == 422:
+	case status >= 300 && status < 400,
+		status == 400 || status == 401 || status == 403 || status == 404 || status == 422:
 		return Stop
 	}
 	return Fail
 }
 
+// classifyErr judges a failure that is not a refusal with a status.
+func classifyErr(err error) Action {
+	var ne net.Error
+	var op *net.OpError
+	if errors.Is(err, context.Canceled) {
+		return Fail
+	}
+	if a, ok := ownAction(err); ok {
+		return a
+	}
+	if errors.As(err, &ne) || errors.As(err, &op) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return Retry
+	}
+	return Fail
+}
+
+// ownAction is what this package's own failures (errors.go) call for.
+func ownAction(err error) (Action, bool) {
+	var (
+		sd *ServerDownError
+		ce *ConnectError
+		re *RedirectError
+		ba *BadAnswerError
+		te *TimeoutError
+		tl *TooLargeError
+		wt *WaitTooLongError
+		ea *EmptyAnswerError
+	)
+	switch {
+	case errors.As(err, &sd), errors.As(err, &ce), errors.As(err, &re):
+		return Stop, true
+	case errors.As(err, &ba), errors.As(err, &te):
+		return Retry, true
+	case errors.As(err, &tl), errors.As(err, &wt), errors.As(err, &ea):
+		return Fail, true
+	}
+	return Fail, false
+}
+
 // ActionOf says what a caller should do with a request that failed after
 // the transport's retries: Split when it was too big and has more than one
-// image to split, else Stop or Fail.
+// image to split, Stop when every request would fail alike, else Fail.
 func ActionOf(err error, images int) Action {
+	if classifyErr(err) == Stop {
+		return Stop
+	}
 	var e *APIError
 	if !errors.As(err, &e) {
 		return Fail
@@ -100,30 +133,32 @@ func (e *APIError) Error() string {
 	return fmt.Sprintf("server said %d: %s", e.Status, e.Message)
 }
 
-// TimeoutError is an attempt that got no answer within the time limit.
-type TimeoutError struct{ After time.Duration }
-
-func (e *TimeoutError) Error() string { return "no answer within " + e.After.String() }
-
-// Timeout marks it as a timeout for net.Error-style checks.
-func (e *TimeoutError) Timeout() bool { return true }
-
-// EmptyAnswerError is an answer with no text that no filter explains.
-type EmptyAnswerError struct{ FinishReason string }
-
-func (e *EmptyAnswerError) Error() string {
-	return fmt.Sprintf("the model answered with no text (finish_reason %q)", e.FinishReason)
-}
-
-// apiError turns a go-openai error into an *APIError, or leaves it be.
-func apiError(err error) error {
+// apiError turns a go-openai refusal into an *APIError whose message is
+// the server's, cleaned of secrets and control characters and cut short;
+// the transport's own errors come out of the *url.Error that wraps them.
+func apiError(err error, secrets ...string) error {
 	var api *openai.APIError
 	if errors.As(err, &api) {
-		return &APIError{Status: api.HTTPStatusCode, Message: textsafe.Brief(api.Message, 300)}
+		return &APIError{Status: api.HTTPStatusCode, Message: textsafe.Foreign(api.Message, 300, secrets...)}
 	}
 	var req *openai.RequestError
 	if errors.As(err, &req) {
-		return &APIError{Status: req.HTTPStatusCode, Message: textsafe.Brief(string(req.Body), 300)}
+		return &APIError{Status: req.HTTPStatusCode, Message: textsafe.Foreign(string(req.Body), 300, secrets...)}
 	}
-	return err
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // "Post URL: ..." names the URL; the transport's error says what matters
+	}
+	if isOwn(err) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return errors.New(textsafe.Foreign(err.Error(), 300, secrets...))
+}
+
+// isOwn reports errors this package made, already clean and short.
+func isOwn(err error) bool {
+	var ae *APIError
+	var at *AttemptsError
+	_, own := ownAction(err)
+	return own || errors.As(err, &ae) || errors.As(err, &at)
 }

@@ -3,6 +3,7 @@ package llm
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"time"
 
@@ -48,28 +49,95 @@ type Config struct {
 	Cache *Cache
 	// Budget paces requests under per-minute limits.
 	Budget Budget
+	// MaxFailures is how many attempts in a row, across all requests, may
+	// fail before every request stops; 0 means DefaultMaxFailures.
+	MaxFailures int
+	// RequestBudget bounds one request with all its retries and waits; 0
+	// means DefaultRequestBudget or twice Timeout, whichever is longer.
+	RequestBudget time.Duration
 }
 
 // Client sends requests through the cache, the pacing budget and the
 // retrying transport.
 type Client struct {
-	cfg Config
-	oa  *openai.Client
-	lim *limiter
+	cfg  Config
+	oa   *openai.Client
+	lim  *limiter
+	wire *http.Transport
 }
 
-// New makes a client for cfg.
+// New makes a client for cfg. Its HTTP client never follows a redirect:
+// a request carries the key and the images, and goes to the base URL only.
 func New(cfg Config) *Client {
 	oc := cfg.openaiConfig()
-	oc.HTTPClient = &http.Client{Transport: &transport{
-		base:       &fieldsTransport{fields: cfg.bodyFields()},
-		maxRetries: cfg.MaxRetries,
-		timeout:    cfg.Timeout,
-		minBackoff: cfg.MinBackoff,
-		maxBackoff: cfg.MaxBackoff,
-		onRetry:    cfg.OnRetry,
-	}}
-	return &Client{cfg: cfg, oa: openai.NewClientWithConfig(oc), lim: newLimiter(cfg.Budget)}
+	wire := newWire()
+	budget := cfg.RequestBudget
+	if budget <= 0 {
+		budget = max(DefaultRequestBudget, 2*cfg.Timeout)
+	}
+	limit := cfg.MaxFailures
+	if limit <= 0 {
+		limit = DefaultMaxFailures
+	}
+	oc.HTTPClient = &http.Client{
+		Transport: &transport{
+			base:       &fieldsTransport{fields: cfg.bodyFields(), next: wire},
+			maxRetries: cfg.MaxRetries,
+			timeout:    cfg.Timeout,
+			minBackoff: cfg.MinBackoff,
+			maxBackoff: cfg.MaxBackoff,
+			budget:     budget,
+			onRetry:    cfg.OnRetry,
+			health:     &health{baseURL: textsafe.Redact(cfg.Endpoint()), limit: limit},
+			secrets:    cfg.secrets(),
+		},
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return errors.New("redirect refused") // the transport refuses first; this is the backstop
+		},
+	}
+	return &Client{cfg: cfg, oa: openai.NewClientWithConfig(oc), lim: newLimiter(cfg.Budget), wire: wire}
+}
+
+// newWire is the client's own connection pool. Connecting, DNS and the TLS
+// handshake each get seconds, not minutes, so a server that cannot be
+// reached is said at once; compression is asked for and undone by the
+// transport itself, so compressed and decompressed sizes are both bounded.
+func newWire() *http.Transport {
+	d := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           d.DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          64,
+		MaxIdleConnsPerHost:   16,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   5 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		DisableCompression:    true,
+	}
+}
+
+// Close lets go of idle connections.
+func (c *Client) Close() { c.wire.CloseIdleConnections() }
+
+// Endpoint is where requests go: the Azure endpoint, the base URL, or
+// OpenAI's.
+func (cfg Config) Endpoint() string {
+	switch {
+	case cfg.Azure != nil:
+		return cfg.Azure.Endpoint
+	case cfg.BaseURL != "":
+		return cfg.BaseURL
+	}
+	return openai.DefaultConfig("").BaseURL
+}
+
+// secrets are what must never be shown: the key.
+func (cfg Config) secrets() []string {
+	if cfg.Key == "" {
+		return nil
+	}
+	return []string{cfg.Key}
 }
 
 // MaxImages is the provider's limit of images a request, 0 for none known.
@@ -93,52 +161,15 @@ func (c *Client) ForTranscription(baseURL string) *Client {
 	return New(cfg)
 }
 
-// Chat answers one request from the cache when it can, else from the
-// server (paced under the budget), and stores what the server says.
-func (c *Client) Chat(ctx context.Context, r ChatRequest) (Answer, error) {
-	req := c.toOpenAI(r)
-	key := ""
-	if c.cfg.Cache != nil {
-		var err error
-		if key, err = c.cfg.Cache.chatKey(req, c.cfg.cacheExtra()); err != nil {
-			return Answer{}, err
-		}
-		if resp, ok := c.cfg.Cache.getChat(key); ok {
-			a, err := reply(resp)
-			a.Cached = true
-			return a, err
-		}
+// failure is a request's final error as callers see it: the server's
+// refusal as an *APIError, the transport's own errors without the URL
+// go-openai wraps them in, anything else cleaned of secrets, and the
+// number of attempts when there was more than one.
+func (c *Client) failure(err error, attempts int) error {
+	err = apiError(err, c.cfg.secrets()...)
+	var ae *AttemptsError
+	if attempts > 1 && !errors.As(err, &ae) && !errors.Is(err, context.Canceled) {
+		err = &AttemptsError{Attempts: attempts, Err: err}
 	}
-	if err := c.lim.wait(ctx, r.Tokens); err != nil {
-		return Answer{}, err
-	}
-	r.Hooks.sent()
-	resp, err := c.oa.CreateChatCompletion(ctx, req)
-	r.Hooks.answered(resp.Usage.TotalTokens)
-	if err != nil {
-		return Answer{}, apiError(err)
-	}
-	a, err := reply(resp)
-	if err == nil && c.cfg.Cache != nil {
-		err = c.cfg.Cache.putChat(key, resp)
-	}
-	return a, err
-}
-
-// reply checks a response has something in it.
-func reply(resp openai.ChatCompletionResponse) (Answer, error) {
-	if len(resp.Choices) == 0 {
-		return Answer{}, errors.New("the server answered with no choices")
-	}
-	ch := resp.Choices[0]
-	u := resp.Usage
-	a := Answer{Text: textsafe.Clean(ch.Message.Content), FinishReason: string(ch.FinishReason),
-		Usage: Usage{PromptTokens: u.PromptTokens, CompletionTokens: u.CompletionTokens, TotalTokens: u.TotalTokens}}
-	if a.FinishReason == string(openai.FinishReasonContentFilter) {
-		return a, nil
-	}
-	if a.Text == "" {
-		return a, &EmptyAnswerError{FinishReason: a.FinishReason}
-	}
-	return a, nil
+	return err
 }

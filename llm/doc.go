@@ -5,11 +5,16 @@
 // bytes on the wire: the endpoints (chat completions, audio
 // transcriptions and translations, speech), the providers (OpenAI, Azure OpenAI, keyless local
 // servers) and each of their quirks in one place (quirks.go), the HTTP
-// transport with its retries and back-off (transport.go), the one error
-// classifier that decides whether a failure is retried, split, failed or
-// stops the run (classify.go), pacing under per-minute limits
-// (ratelimit.go), and the answer cache (cache.go), so that no request is
-// paid for twice.
+// transport with its retries and back-off (transport.go), which reads every
+// answer whole, bounded and checked (answer.go), never follows a redirect,
+// and stops every request when the server cannot be reached or fails too
+// often in a row (health.go); the one error classifier that decides
+// whether a failure is retried, split, failed or stops the run
+// (classify.go, with the failures in errors.go), pacing under per-minute
+// limits (ratelimit.go), and the answer cache (cache.go) with a lock per
+// request shared between processes (cachelock.go), so that no request is
+// paid for twice. Server text it passes on is cleaned of the key and
+// other secrets.
 //
 // Callers speak in neutral types (ChatRequest, Part, Answer); llm must not
 // import the pipeline packages (summarize, render, cost) nor the CLI, and

@@ -73,6 +73,9 @@ type Answer struct {
 	FinishReason string // "stop", "length" (cut at the limit) or "content_filter"
 	Usage        Usage
 	Cached       bool // from the cache: no request was made
+	// Retried is set when the model spent the whole limit before writing
+	// and was asked once more with a larger one.
+	Retried bool
 }
 
 // Usage is what the server reported for one answer.

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -26,9 +25,6 @@ const (
 	MaxSpeechInput = 4096
 	// MinSpeechSpeed and MaxSpeechSpeed bound the speed parameter.
 	MinSpeechSpeed, MaxSpeechSpeed = 0.25, 4.0
-	// maxSpeechBytes bounds an answer: 4096 characters are about five
-	// minutes of speech, a few megabytes in any format.
-	maxSpeechBytes = 256 << 20
 )
 
 // SpeechModels are OpenAI's text-to-speech models.
@@ -109,7 +105,9 @@ func (c *Client) ForSpeech(baseURL string) *Client { return c.ForTranscription(b
 
 // Speak turns r's text into audio, from the cache when the same text was
 // spoken before with the same model, voice, instructions, format and
-// speed, else from the server (paced, retried and bounded as chat is).
+// speed, else from the server (paced, retried and bounded as chat is),
+// holding the request's lock in the cache as Chat does, so that processes
+// sharing the cache pay once.
 func (c *Client) Speak(ctx context.Context, r SpeechRequest) (Speech, error) {
 	req, err := r.toOpenAI()
 	if err != nil {
@@ -119,47 +117,51 @@ func (c *Client) Speak(ctx context.Context, r SpeechRequest) (Speech, error) {
 	if err != nil {
 		return Speech{}, err
 	}
-	ext := "." + string(req.ResponseFormat)
-	if c.cfg.Cache != nil {
-		if audio, ok := c.cfg.Cache.getBytes(key, ext); ok {
-			return Speech{Audio: audio, Format: string(req.ResponseFormat), Cached: true}, nil
-		}
+	ca, ext, format := c.cfg.Cache, "."+string(req.ResponseFormat), string(req.ResponseFormat)
+	if ca == nil {
+		audio, err := c.speak(ctx, r, req)
+		return Speech{Audio: audio, Format: format}, err
 	}
-	if err := c.lim.wait(ctx, len(req.Input)/4+1); err != nil {
-		return Speech{}, err
+	if audio, ok := ca.getBytes(key, ext); ok {
+		return Speech{Audio: audio, Format: format, Cached: true}, nil
 	}
-	r.Hooks.sent()
-	audio, err := c.speak(ctx, req)
-	r.Hooks.answered(0)
+	lk, err := ca.lock(ctx, key)
 	if err != nil {
 		return Speech{}, err
 	}
-	if c.cfg.Cache != nil {
-		if err := c.cfg.Cache.putBytes(key, ext, audio); err != nil {
-			return Speech{}, err
-		}
+	if audio, ok := ca.getBytes(key, ext); ok { // spoken by another process while we waited
+		lk.release(true)
+		return Speech{Audio: audio, Format: format, Cached: true}, nil
 	}
-	return Speech{Audio: audio, Format: string(req.ResponseFormat)}, nil
+	audio, err := c.speak(ctx, r, req)
+	stored := err == nil && ca.putBytes(key, ext, audio) == nil // a failure to store is said once, the audio used all the same
+	lk.release(stored)
+	return Speech{Audio: audio, Format: format}, err
 }
 
-// speak sends one request and reads the audio, refusing an answer that
-// is not audio (a server that says 200 with a JSON error) or none.
-func (c *Client) speak(ctx context.Context, req openai.CreateSpeechRequest) ([]byte, error) {
-	raw, err := c.oa.CreateSpeech(ctx, req)
+// speak sends one request (paced, with the transport's retries) and reads
+// the audio, refusing an answer that is not audio (a server that says 200
+// with a JSON error) or none.
+func (c *Client) speak(ctx context.Context, r SpeechRequest, req openai.CreateSpeechRequest) ([]byte, error) {
+	if err := c.lim.wait(ctx, len(req.Input)/4+1); err != nil {
+		return nil, err
+	}
+	r.Hooks.sent()
+	defer r.Hooks.answered(0)
+	n := &attempts{}
+	raw, err := c.oa.CreateSpeech(withAudioAnswer(withAttempts(ctx, n)), req)
 	if err != nil {
-		return nil, apiError(err)
+		return nil, c.failure(err, n.n)
 	}
 	defer raw.Close()
-	audio, err := io.ReadAll(io.LimitReader(raw, maxSpeechBytes+1))
+	audio, err := io.ReadAll(raw) // the transport read it whole, within MaxAudioBytes
 	switch {
 	case err != nil:
-		return nil, fmt.Errorf("reading the audio: %w", err)
-	case len(audio) > maxSpeechBytes:
-		return nil, fmt.Errorf("the server answered more than %d MB of audio", maxSpeechBytes>>20)
+		return nil, &BadAnswerError{What: "the audio could not be read: " + err.Error()}
 	case len(audio) == 0:
-		return nil, errors.New("the server answered with no audio")
+		return nil, &BadAnswerError{What: "no audio in it"}
 	case strings.HasPrefix(raw.Header().Get("Content-Type"), "application/json") || req.ResponseFormat != "pcm" && audio[0] == '{':
-		return nil, fmt.Errorf("the server answered text, not audio: %s", textsafe.Brief(string(audio), 200))
+		return nil, &BadAnswerError{What: "text, not audio: " + textsafe.Foreign(string(audio), 200, c.cfg.secrets()...)}
 	}
 	return audio, nil
 }

@@ -61,22 +61,22 @@ func (c *Client) Transcribe(ctx context.Context, r TranscribeRequest) ([]Segment
 		send = c.oa.CreateTranscription
 		req.TimestampGranularities = []openai.TranscriptionTimestampGranularity{openai.TranscriptionTimestampGranularitySegment}
 	}
-	resp, err := send(ctx, req)
+	n := &attempts{}
+	resp, err := send(withAttempts(ctx, n), req)
 	if err != nil {
-		return nil, apiError(err)
+		return nil, c.failure(err, n.n)
 	}
+	clean := func(s string) string { return textsafe.Clean(textsafe.Redact(s, c.cfg.secrets()...)) }
 	for _, s := range resp.Segments {
-		if text := textsafe.Clean(s.Text); text != "" {
+		if text := clean(s.Text); text != "" {
 			segs = append(segs, Segment{Start: s.Start, End: s.End, Text: text})
 		}
 	}
 	if len(resp.Segments) == 0 && strings.TrimSpace(resp.Text) != "" {
-		segs = []Segment{{Start: 0, End: r.Duration, Text: textsafe.Clean(resp.Text)}} // a server without segments
+		segs = []Segment{{Start: 0, End: r.Duration, Text: clean(resp.Text)}} // a server without segments
 	}
 	if c.cfg.Cache != nil {
-		if err := c.cfg.Cache.put(key, segs); err != nil {
-			return nil, err
-		}
+		c.cfg.Cache.put(key, segs) // a failure is said once; the transcript is used all the same
 	}
 	return segs, nil
 }

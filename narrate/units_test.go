@@ -75,12 +75,12 @@ func TestPlaceNeverOverlaps(t *testing.T) {
 
 func TestCleanAnswer(t *testing.T) {
 	for in, want := range map[string]string{
-		"[00:00:04] A short line.":   "A short line.",
-		"\"Quoted line\"\n\nmore":    "Quoted line",
-		"  \n«Guillemets»  ":         "Guillemets",
-		"\x07bell\u009b words":       "bell words",
-		"":                           "",
-		"[00:01:02.5]   spaced   it": "spaced   it",
+		"[00:00:04] A short line.":      "A short line.",
+		"\"Quoted line\"\n\nmore":       "Quoted line",
+		"  \n«Guillemets»  ":            "Guillemets",
+		"\x07bell \x1b[31mwords\x1b[0m": "bell words",
+		"":                              "",
+		"[00:01:02.5]   spaced   it":    "spaced   it",
 	} {
 		if got := cleanAnswer(in); got != want {
 			t.Errorf("cleanAnswer(%q) = %q, want %q", in, got, want)

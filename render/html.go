@@ -7,6 +7,7 @@ import (
 
 	"github.com/vidskim/vidskim/extract"
 	"github.com/vidskim/vidskim/summarize"
+	"github.com/vidskim/vidskim/textsafe"
 )
 
 // reportPage is one self-contained page: styles inline, frames as data
@@ -30,7 +31,7 @@ h1{font-size:1.5rem}.meta{color:#666}.warn{background:#fff4d6;padding:.5rem 1rem
 <h1>{{.Name}}</h1>
 <p class="meta">{{clock .R.Video.Duration}}, {{.R.Video.Width}}x{{.R.Video.Height}} &middot; {{.R.Frames.Sampled}} frames sampled, {{.R.Frames.Kept}} sent to {{.R.Model}} ({{.R.Mode}}) &middot; {{.R.Usage.Requests}} requests, {{.R.Usage.PromptTokens}} prompt and {{.R.Usage.CompletionTokens}} completion tokens</p>
 {{range .R.Warnings}}<p class="warn">{{.}}</p>{{end}}
-{{if .R.Partial}}<p class="warn">Partial summary: some stretches failed and are not covered.</p>{{end}}
+{{if .R.Partial}}<p class="warn">Partial summary: some stretches failed and are not covered.</p>{{end}}{{range .R.Incomplete}}<p class="warn">Incomplete: {{.}}</p>{{end}}
 <h2>Summary</h2>
 <div class="summary">{{.R.Summary}}</div>
 <h2>Timeline</h2>
@@ -80,5 +81,5 @@ func html(b *strings.Builder, doc any) error {
 		Name   string
 		R      summarize.Result
 		Chunks []reportChunk
-	}{baseName(r.Video.Path), r, chunks})
+	}{textsafe.Line(baseName(r.Video.Path)), r, chunks})
 }

@@ -26,20 +26,27 @@ func resultMarkdown(b *strings.Builder, r summarize.Result) {
 		fmt.Fprintf(b, "> %d more frames differed enough to keep but were dropped to stay within --max-frames.\n\n", r.Frames.Dropped)
 	}
 	for _, w := range r.Warnings {
-		fmt.Fprintf(b, "> Warning: %s\n\n", w)
+		fmt.Fprintf(b, "> Warning: %s\n\n", mdText(w))
 	}
-	fmt.Fprintf(b, "%s\n\n", r.Summary)
+	fmt.Fprintf(b, "%s\n\n", mdText(r.Summary))
+	if len(r.Incomplete) > 0 {
+		b.WriteString("> **INCOMPLETE**: the model did not finish these parts:\n")
+		for _, p := range r.Incomplete {
+			fmt.Fprintf(b, "> - %s\n", p)
+		}
+		b.WriteString("\n")
+	}
 	if len(r.Script) > 0 {
 		b.WriteString("## Narration script\n\n")
 		for _, c := range r.Script {
-			fmt.Fprintf(b, "- **%s-%s** %s\n", stamp(c.Start, "."), stamp(c.End, "."), c.Text)
+			fmt.Fprintf(b, "- **%s-%s** %s\n", stamp(c.Start, "."), stamp(c.End, "."), mdText(c.Text))
 		}
 		b.WriteString("\n")
 	}
 	estimateLine(b, r)
 	b.WriteString("## Timeline\n\n")
 	for _, c := range r.Chunks {
-		fmt.Fprintf(b, "### %s - %s\n\n%s\n", extract.Clock(c.Start), extract.Clock(c.End), c.Description)
+		fmt.Fprintf(b, "### %s - %s\n\n%s\n", extract.Clock(c.Start), extract.Clock(c.End), mdText(c.Description))
 		switch c.FinishReason {
 		case "length":
 			b.WriteString("\n*(description cut off at the token limit)*\n")
@@ -70,7 +77,7 @@ func estimateLine(b *strings.Builder, r summarize.Result) {
 func transcriptMarkdown(b *strings.Builder, t Transcript) {
 	fmt.Fprintf(b, "# Transcript of %s\n\n", textsafe.Line(t.Video))
 	for _, s := range t.Segments {
-		fmt.Fprintf(b, "- **%s** %s\n", extract.Clock(s.Start), s.Text)
+		fmt.Fprintf(b, "- **%s** %s\n", extract.Clock(s.Start), mdText(s.Text))
 	}
 }
 
@@ -85,3 +92,10 @@ func baseName(p string) string {
 func mdEscape(s string) string {
 	return strings.NewReplacer("\\", "\\\\", "*", "\\*", "_", "\\_", "`", "\\`", "#", "\\#", "[", "\\[", "]", "\\]", "\n", " ", "\r", " ").Replace(textsafe.Clean(s))
 }
+
+// mdText neutralizes raw HTML in model text: every "<" becomes "&lt;", so
+// no tag, comment or autolink the model wrote (a <script>, an <img
+// onerror>) survives into a rendered README or wiki page. Every Markdown
+// renderer shows "&lt;" as "<". The model's Markdown (lists, emphasis)
+// stays.
+func mdText(s string) string { return strings.ReplaceAll(s, "<", "&lt;") }

@@ -2,7 +2,6 @@ package summarize
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -93,7 +92,7 @@ type Note struct {
 	FinishReason string
 }
 
-// Failure is a stretch of the video whose chunk failed after all retries.
+// Failure is a stretch of the video whose chunk failed.
 type Failure struct {
 	Start, End float64
 	Err        error
@@ -108,7 +107,7 @@ type Described struct {
 
 // Describe is the pipeline stage that sends each chunk as it arrives, at
 // most Concurrency at a time (a full pool holds back the chunker, so memory
-// stays bounded). A chunk that fails after all retries is recorded and the
+// stays bounded). A chunk that fails after its retries is recorded and the
 // others go on; an error that would fail every request (a bad key, an
 // unknown model) stops the run at once and is returned.
 func Describe(ctx context.Context, c Client, opts Options, in <-chan chunk.Chunk) (Described, error) {
@@ -125,8 +124,12 @@ func describe(ctx context.Context, k *caller, opts Options, in <-chan chunk.Chun
 		if ctx.Err() != nil {
 			break // stopping: send no more; upstream stops on the cancel
 		}
+		k.progress.update(func(p *Progress) { p.Chunks++ })
 		g.Go(func() error {
 			notes, fails, u, err := describeChunk(ctx, k, opts, ch)
+			if err == nil && len(fails) == 0 && len(notesIncomplete(notes)) == 0 { // whole, so cached
+				k.progress.update(func(p *Progress) { p.Described++ })
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			d.Usage.merge(u)
@@ -134,6 +137,9 @@ func describe(ctx context.Context, k *caller, opts Options, in <-chan chunk.Chun
 			d.Failures = append(d.Failures, fails...)
 			return err
 		})
+	}
+	if ctx.Err() == nil {
+		k.progress.update(func(p *Progress) { p.Formed = true })
 	}
 	err := g.Wait()
 	sort.Slice(d.Notes, func(i, j int) bool { return d.Notes[i].Start < d.Notes[j].Start })
@@ -159,10 +165,14 @@ func describeChunk(ctx context.Context, k *caller, opts Options, ch chunk.Chunk)
 	case llm.Split:
 		half := len(ch.Images) / 2
 		n1, f1, u1, err1 := describeChunk(ctx, k, opts, chunk.Chunk{Index: ch.Index, Images: ch.Images[:half]})
+		if err1 != nil { // the run stops: the other half is not sent
+			u.merge(u1)
+			return n1, f1, u, err1
+		}
 		n2, f2, u2, err2 := describeChunk(ctx, k, opts, chunk.Chunk{Index: ch.Index, Images: ch.Images[half:]})
 		u.merge(u1)
 		u.merge(u2)
-		return append(n1, n2...), append(f1, f2...), u, errors.Join(err1, err2)
+		return append(n1, n2...), append(f1, f2...), u, err2
 	case llm.Stop:
 		return nil, nil, u, fmt.Errorf("chunk %s-%s: %w", extract.Clock(ch.Start()), extract.Clock(ch.End()), err)
 	}

@@ -13,33 +13,54 @@ import (
 // them all.
 func Merge(ctx context.Context, c Client, opts Options, notes []Note) (string, Usage, error) {
 	opts.applyDefaults()
-	return merge(ctx, &caller{c: c}, opts, notes)
+	m, err := merge(ctx, &caller{c: c}, opts, notes)
+	return m.text, m.usage, err
 }
 
-func merge(ctx context.Context, k *caller, opts Options, notes []Note) (string, Usage, error) {
-	var usage Usage
+// merged is what merging produced: the summary, the usage, why the final
+// answer ended when it was not finished, and which rounds were cut.
+type merged struct {
+	text   string
+	usage  Usage
+	reason string
+	cut    []Incomplete
+}
+
+func merge(ctx context.Context, k *caller, opts Options, notes []Note) (merged, error) {
+	var m merged
 	if len(notes) == 0 {
-		return "", usage, fmt.Errorf("merge: no notes to merge")
+		return m, fmt.Errorf("merge: no notes to merge")
 	}
 	for round := 1; estimateTokens(notes) > opts.MergeBudget && len(notes) > 1; round++ {
 		groups := groupNotes(notes, opts.MergeBudget)
 		next := make([]Note, 0, len(groups))
 		for _, g := range groups {
-			a, err := mergeRequest(ctx, k, opts, opts.system("partial"), g, g[0].Start, g[len(g)-1].End+1)
-			usage.count(a)
+			start, end := g[0].Start, g[len(g)-1].End
+			a, err := mergeRequest(ctx, k, opts, opts.system("partial"), g, start, end+1)
+			m.usage.count(a)
 			if err != nil {
-				return "", usage, fmt.Errorf("merge round %d: %w", round, err)
+				return m, fmt.Errorf("merge round %d: %w", round, err)
 			}
-			next = append(next, Note{Start: g[0].Start, End: g[len(g)-1].End, Description: a.Text})
+			if !a.Complete() {
+				m.cut = append(m.cut, Incomplete{Start: round3(start), End: round3(end), Part: PartMergedNotes, Reason: a.FinishReason})
+			}
+			next = append(next, Note{Start: start, End: end, Description: a.Text})
 		}
 		notes = next
 	}
 	a, err := mergeRequest(ctx, k, opts, opts.system("merge"), notes, 0, 1e12)
-	usage.count(a)
+	m.usage.count(a)
 	if err != nil {
-		return "", usage, fmt.Errorf("merge: %w", err)
+		return m, fmt.Errorf("merge: %w", err)
 	}
-	return a.Text, usage, nil
+	m.text = a.Text
+	if !a.Complete() {
+		m.reason = a.FinishReason
+	}
+	if a.FinishReason == reasonFilter && m.text == "" {
+		m.text = "(withheld by the provider's content filter)"
+	}
+	return m, nil
 }
 
 // mergeRequest merges notes, with the speech from..to when it fits.

@@ -32,7 +32,7 @@ type Config struct {
 	// Transcribe, when set, transcribes the audio and gives each request
 	// the speech of its stretch, and the merge the whole transcript.
 	Transcribe *TranscribeConfig
-	// Partial summarizes what succeeded when some chunks failed after all
+	// Partial summarizes what succeeded when some chunks failed after their
 	// retries (the result is marked partial and Run still returns
 	// ErrPartial); without it such a run returns an error and no summary.
 	Partial bool
@@ -41,7 +41,13 @@ type Config struct {
 // ErrPartial marks a run whose result covers only part of the video. The
 // answers received are cached (when the client caches), so running again
 // resumes.
-var ErrPartial = errors.New("some chunks failed after all retries")
+var ErrPartial = errors.New("some chunks failed")
+
+// ErrIncomplete marks a run whose result is whole in time but where the
+// model did not finish every part: a description or the summary cut at
+// its token limit, or withheld by a content filter (Result.Incomplete
+// lists them). Such answers are never cached, so running again asks anew.
+var ErrIncomplete = errors.New("the model did not finish every part")
 
 // Run streams the whole pipeline over v: ffmpeg decodes, dedupe selects,
 // chunk batches, and requests go out as soon as a chunk is full, while
@@ -57,7 +63,7 @@ func Run(ctx context.Context, c Client, v extract.Video, cfg Config, log *slog.L
 	k := &caller{c: c, progress: newTracker(cfg.OnProgress, cfg.Chunk.End)}
 	cfg.Dedupe.OnFrame = k.progress.frame
 	st, err := runStages(ctx, k, v, cfg)
-	k.progress.update(func(p *Progress) { p.Done = true })
+	k.progress.update(func(p *Progress) { p.Done, p.Stopped = err == nil, err != nil })
 	res := st.result(v, cfg)
 	if err != nil {
 		return res, err
@@ -141,12 +147,16 @@ func finish(ctx context.Context, k *caller, v extract.Video, cfg Config, res Res
 			return res, partial
 		}
 	}
-	summary, mu, err := merge(ctx, k, cfg.Model, d.Notes)
-	res.Usage.merge(mu)
+	m, err := merge(ctx, k, cfg.Model, d.Notes)
+	res.Usage.merge(m.usage)
 	if err != nil {
 		return res, err
 	}
-	res.Summary = summary + incompleteNote(d)
+	res.Summary = m.text
+	if m.reason != "" {
+		m.cut = append(m.cut, Incomplete{Start: 0, End: round3(cfg.Chunk.End), Part: PartSummary, Reason: m.reason})
+	}
+	res.Incomplete = append(notesIncomplete(d.Notes), m.cut...)
 	if cfg.Model.Mode == ModeNarration {
 		res.Script = res.Cues()
 	}
@@ -154,6 +164,9 @@ func finish(ctx context.Context, k *caller, v extract.Video, cfg Config, res Res
 		res.Usage.CostUSD = cost.RoundUSD(p.Cost(res.Usage.PromptTokens, res.Usage.CompletionTokens))
 		e := cfg.Model.Job(v, st.ds.Kept, cfg.Chunk.FramesPerRequest).Estimate(*p, true)
 		res.Estimate = &e
+	}
+	if partial == nil && len(res.Incomplete) > 0 {
+		partial = incompleteParts(res.Incomplete)
 	}
 	return res, partial
 }
@@ -188,24 +201,22 @@ func failedRanges(fs []Failure) error {
 	return fmt.Errorf("%w: %d failed (%s): %w", ErrPartial, len(fs), strings.Join(rs, ", "), fs[0].Err)
 }
 
-// incompleteNote tells the reader of the summary which stretches it does
-// not fully cover: cut off at the token limit, withheld by a content
-// filter, or failed.
-func incompleteNote(d Described) string {
-	var lines []string
-	for _, n := range d.Notes {
-		switch n.FinishReason {
-		case "length":
-			lines = append(lines, fmt.Sprintf("- %s-%s: description cut off at the token limit (--max-tokens)", extract.Clock(n.Start), extract.Clock(n.End)))
-		case "content_filter":
-			lines = append(lines, fmt.Sprintf("- %s-%s: withheld by the provider's content filter", extract.Clock(n.Start), extract.Clock(n.End)))
+// notesIncomplete lists the descriptions the model did not finish.
+func notesIncomplete(notes []Note) []Incomplete {
+	var out []Incomplete
+	for _, n := range notes {
+		if n.FinishReason == reasonLength || n.FinishReason == reasonFilter {
+			out = append(out, Incomplete{Start: round3(n.Start), End: round3(n.End), Part: PartDescription, Reason: n.FinishReason})
 		}
 	}
-	for _, f := range d.Failures {
-		lines = append(lines, fmt.Sprintf("- %s-%s: not described (the request failed)", extract.Clock(f.Start), extract.Clock(f.End)))
+	return out
+}
+
+// incompleteParts is ErrIncomplete naming the parts.
+func incompleteParts(parts []Incomplete) error {
+	var ps []string
+	for _, p := range parts {
+		ps = append(ps, p.String())
 	}
-	if len(lines) == 0 {
-		return ""
-	}
-	return "\n\nIncomplete:\n" + strings.Join(lines, "\n")
+	return fmt.Errorf("%w: %s", ErrIncomplete, strings.Join(ps, "; "))
 }

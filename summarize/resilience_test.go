@@ -245,12 +245,15 @@ func TestFailedChunksAndPartial(t *testing.T) {
 		if partial != (res.Summary != "") {
 			t.Errorf("partial=%v: summary %q", partial, res.Summary)
 		}
-		if partial && (!res.Partial || len(res.Failed) != 1 || !strings.Contains(res.Summary, "not described")) {
+		if partial && (!res.Partial || len(res.Failed) != 1 || int(res.Failed[0].Start) != 2) {
 			t.Errorf("partial result not marked: %+v", res)
 		}
 	}
 }
 
+// TestFinishReasons: descriptions cut at the limit or withheld, and a cut
+// summary, are listed as incomplete, with ErrIncomplete; the text never
+// names a flag.
 func TestFinishReasons(t *testing.T) {
 	v := probeSample(t)
 	srv := openaitest.New(t)
@@ -260,20 +263,61 @@ func TestFinishReasons(t *testing.T) {
 			return openaitest.Reply{Content: "The frame shows a", FinishReason: "length"}
 		case len(r.Images) > 0 && r.Images[0].Label == "[00:00:02]":
 			return openaitest.Reply{Content: " ", FinishReason: "content_filter"}
+		case len(r.Images) == 0:
+			return openaitest.Reply{Content: "The video begins with", FinishReason: "length"}
 		}
 		return openaitest.Reply{}
 	}
 	res, err := Run(t.Context(), retryingClient(srv, 0, 0), v, sampleConfig(), quiet)
-	if err != nil {
-		t.Fatal(err)
+	if !errors.Is(err, ErrIncomplete) {
+		t.Fatalf("error %v, want ErrIncomplete", err)
 	}
-	for _, want := range []string{"00:00:01-00:00:01: description cut off", "00:00:02-00:00:02: withheld by the provider's content filter"} {
-		if !strings.Contains(res.Summary, want) {
-			t.Errorf("summary does not say %q:\n%s", want, res.Summary)
-		}
+	want := []string{"00:00:01-00:00:01 description cut off at the token limit",
+		"00:00:02-00:00:02 description withheld by the provider's content filter", "summary cut off at the token limit"}
+	var got []string
+	for _, p := range res.Incomplete {
+		got = append(got, p.String())
+	}
+	if strings.Join(got, "|") != strings.Join(want, "|") || !strings.Contains(err.Error(), want[0]) {
+		t.Errorf("incomplete %q, error %v; want %q", got, err, want)
+	}
+	if res.Summary != "The video begins with" || strings.Contains(err.Error()+res.Summary, "--") {
+		t.Errorf("summary %q, error %v", res.Summary, err)
 	}
 	if res.Chunks[1].FinishReason != "length" || res.Chunks[2].FinishReason != "content_filter" {
 		t.Errorf("finish reasons not kept in the chunks: %+v", res.Chunks[:3])
+	}
+}
+
+// TestFatalStopsInFlight: a fatal answer to one request cancels the
+// others in flight at once, and no more are sent.
+func TestFatalStopsInFlight(t *testing.T) {
+	v := probeSample(t)
+	srv := openaitest.New(t)
+	var cancelled atomic.Int32
+	srv.Script = func(r openaitest.Request) openaitest.Reply {
+		if r.N == 3 {
+			time.Sleep(100 * time.Millisecond)
+			return openaitest.Reply{Status: 400, Body: `{"error":{"message":"The model 'gpt-9' does not exist","type":"invalid_request_error"}}`}
+		}
+		select {
+		case <-r.Context().Done():
+			cancelled.Add(1)
+		case <-time.After(20 * time.Second):
+		}
+		return openaitest.Reply{Status: 503}
+	}
+	cfg := sampleConfig()
+	cfg.Model.Concurrency = 4
+	start := time.Now()
+	_, err := Run(t.Context(), retryingClient(srv, 5, 0), v, cfg, quiet)
+	took := time.Since(start)
+	var api *llm.APIError
+	if !errors.As(err, &api) || api.Status != 400 {
+		t.Fatalf("error %v", err)
+	}
+	if n := len(srv.Requests()); n != 4 || cancelled.Load() != 3 || took > 10*time.Second {
+		t.Errorf("%d requests, %d cancelled by the fatal answer, run took %v: want 4, 3, at once", n, cancelled.Load(), took)
 	}
 }
 

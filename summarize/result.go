@@ -24,6 +24,9 @@ type Result struct {
 	// rest; Failed lists the stretches that are missing.
 	Partial bool        `json:"partial,omitempty"`
 	Failed  []TimeRange `json:"failed,omitempty"`
+	// Incomplete lists the parts the model did not finish (cut at the
+	// token limit, or withheld by a content filter).
+	Incomplete []Incomplete `json:"incomplete,omitempty"`
 	// Transcript is the speech, with times (--transcribe only).
 	Transcript []llm.Segment `json:"transcript,omitempty"`
 	// Script is the narration, line by line (narration mode only).
@@ -32,6 +35,40 @@ type Result struct {
 	Estimate *cost.Estimate `json:"estimate,omitempty"`
 	// Images are the kept frames, kept only for --report.
 	Images []ReportImage `json:"-"`
+}
+
+// Incomplete is a part of the result the model did not finish.
+type Incomplete struct {
+	Start  float64 `json:"start_s"`
+	End    float64 `json:"end_s"`
+	Part   string  `json:"part"`   // PartDescription, PartMergedNotes or PartSummary
+	Reason string  `json:"reason"` // "length" (cut at the token limit) or "content_filter"
+}
+
+// The parts a result can miss.
+const (
+	PartDescription = "description"  // one chunk's
+	PartMergedNotes = "merged notes" // a round of merging, for a long video
+	PartSummary     = "summary"
+)
+
+// The finish reasons that leave a part unfinished.
+const (
+	reasonLength = "length"
+	reasonFilter = "content_filter"
+)
+
+// String says what is missing, in words: "00:00:04-00:00:08 description
+// cut off at the token limit".
+func (p Incomplete) String() string {
+	why := "cut off at the token limit"
+	if p.Reason == reasonFilter {
+		why = "withheld by the provider's content filter"
+	}
+	if p.Part == PartSummary {
+		return "summary " + why
+	}
+	return extract.Clock(p.Start) + "-" + extract.Clock(p.End) + " " + p.Part + " " + why
 }
 
 // ReportImage is a kept frame for the HTML report.

@@ -52,6 +52,7 @@ type Reply struct {
 	Body         string
 	Content      string
 	FinishReason string
+	Hostile      // misbehaviours, all off by default (hostile.go)
 }
 
 // Server is a running fake. Script, when set, decides each answer; the
@@ -143,6 +144,12 @@ func (s *Server) answer(w http.ResponseWriter, req Request, reply Reply) {
 	for k, v := range reply.Header {
 		w.Header().Set(k, v)
 	}
+	if reply.Echo {
+		reply.Body, reply.Content = echo(req, reply.Body), echo(req, reply.Content)
+	}
+	if s.hostile(w, req, reply) {
+		return
+	}
 	if reply.Status != 0 && reply.Status != http.StatusOK {
 		if w.Header().Get("Content-Type") == "" {
 			w.Header().Set("Content-Type", "application/json")
@@ -158,7 +165,8 @@ func (s *Server) answer(w http.ResponseWriter, req Request, reply Reply) {
 		reply.FinishReason = "stop"
 	}
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(completion(req, reply))
+	body, _ := json.Marshal(completion(req, reply))
+	s.send(w, req, http.StatusOK, reply.Hostile, body)
 }
 
 // Describe is the default answer: it says what the request carried, so a
