@@ -80,7 +80,7 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 		return errors.Join(werr, serr)
 	}
 	if err != nil {
-		return partialWritten{err} // the partial summary is written; the exit code still says so
+		return errors.Join(partialWritten{err}, serr) // the partial summary is written; the exit code still says so
 	}
 	return serr
 }
