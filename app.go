@@ -22,24 +22,25 @@ func newApp(argv []string, stdout, stderr io.Writer) *cli.App {
 			{
 				Name:      "summarize",
 				Usage:     "summarize a video with a vision model",
-				ArgsUsage: "VIDEO",
+				ArgsUsage: "VIDEO... (files, directories, URLs, - for paths on stdin)",
 				Flags:     summarizeFlags(),
 				Action:    func(c *cli.Context) error { return summarizeCmd(c, stdout, stderr) },
 			},
 			{
 				Name:      "frames",
 				Usage:     "sample and select frames without a model; write the kept frames as JPEGs",
-				ArgsUsage: "VIDEO",
+				ArgsUsage: "VIDEO...",
 				Flags:     framesFlags(),
 				Action:    func(c *cli.Context) error { return framesCmd(c, stdout, stderr) },
 			},
 			{
 				Name:      "plan",
 				Usage:     "sample and select frames, then print the requests, tokens and cost the run would take, on several models; no model is called",
-				ArgsUsage: "VIDEO",
+				ArgsUsage: "VIDEO...",
 				Flags:     planFlags(),
-				Action:    func(c *cli.Context) error { return planCmd(c, stdout) },
+				Action:    func(c *cli.Context) error { return planCmd(c, stdout, stderr) },
 			},
+			libraryCommand(stdout),
 			{
 				Name:   "config",
 				Usage:  "print the effective settings of summarize (flags, env, config file, defaults), keys masked",
@@ -50,7 +51,7 @@ func newApp(argv []string, stdout, stderr io.Writer) *cli.App {
 	}
 	known := allFlagNames(app.Commands)
 	app.Metadata = map[string]any{"argv": argv}
-	for _, cmd := range app.Commands {
+	for _, cmd := range everyCommand(app.Commands) {
 		cmd.OnUsageError = onUsage
 		cmd.Before = func(c *cli.Context) (err error) {
 			fromFile, err = applyConfig(c, known)
@@ -59,4 +60,13 @@ func newApp(argv []string, stdout, stderr io.Writer) *cli.App {
 		}
 	}
 	return app
+}
+
+// everyCommand is cmds and their subcommands.
+func everyCommand(cmds []*cli.Command) []*cli.Command {
+	var out []*cli.Command
+	for _, c := range cmds {
+		out = append(append(out, c), everyCommand(c.Subcommands)...)
+	}
+	return out
 }

@@ -13,9 +13,6 @@ import (
 type budget struct {
 	requests int
 	usd      float64
-	// speech prices the voice-over of a run keeping so many frames
-	// (--speak; nil: none), which --max-cost covers too.
-	speech func(frames int) cost.Narration
 }
 
 // checkBudget refuses, before anything is paid, a run that would exceed
@@ -23,19 +20,22 @@ type budget struct {
 // count is needed; otherwise selection runs once, without a model, to
 // count the frames that will be sent.
 func checkBudget(ctx context.Context, b budget, v extract.Video, cfg summarize.Config, models cost.Models) error {
-	if b.requests <= 0 && b.usd <= 0 { // nothing to check
+	return checkBudgetAnd(ctx, b, v, cfg, models, nil)
+}
+
+// checkBudgetAnd is checkBudget with more to pay for a run keeping n
+// frames (nil: nothing more): the voice-over of --speak.
+func checkBudgetAnd(ctx context.Context, b budget, v extract.Video, cfg summarize.Config, models cost.Models, more func(frames int) cost.Narration) error {
+	if b.requests <= 0 && b.usd <= 0 {
 		return nil
 	}
-	estimate := func(n int) cost.Estimate {
-		m, known := models.Lookup(cfg.Model.Model)
-		return cfg.Model.Job(v, n, cfg.Chunk.FramesPerRequest).Estimate(m, known)
-	}
+	estimate := func(n int) cost.Estimate { return estimateFor(v, cfg, models, n) }
 	if end := cfg.Extract.RangeEnd(v); end > 0 {
 		bound := int((end-cfg.Extract.Start)*cfg.Extract.FPS) + 2
 		if cfg.Dedupe.MaxFrames > 0 {
 			bound = min(bound, cfg.Dedupe.MaxFrames)
 		}
-		if exceeds(b, estimate(bound), bound) == "" {
+		if exceeds(b, estimate(bound), more, bound) == "" {
 			return nil
 		}
 	}
@@ -43,26 +43,38 @@ func checkBudget(ctx context.Context, b budget, v extract.Video, cfg summarize.C
 	if err != nil {
 		return classify(err)
 	}
-	if why := exceeds(b, estimate(len(rep.Kept)), len(rep.Kept)); why != "" {
+	if why := exceeds(b, estimate(len(rep.Kept)), more, len(rep.Kept)); why != "" {
 		return usageError{fmt.Errorf("refusing to start: %s (%d frames kept; see vidskim plan): raise the limit, or lower --fps or --max-frames", why, len(rep.Kept))}
 	}
 	return nil
 }
 
-// exceeds says how e, and the voice-over of a run keeping frames frames,
-// go over b, or "".
-func exceeds(b budget, e cost.Estimate, frames int) string {
-	usd, speech := e.CostUSD, ""
-	if b.speech != nil {
-		n := b.speech(frames)
+// estimateFor prices a run of v that sends n frames.
+func estimateFor(v extract.Video, cfg summarize.Config, models cost.Models, n int) cost.Estimate {
+	m, known := models.Lookup(cfg.Model.Model)
+	return cfg.Model.Job(v, n, cfg.Chunk.FramesPerRequest).Estimate(m, known)
+}
+
+// exceeds says how e, and more for a run keeping frames frames, go over
+// b, or "".
+func exceeds(b budget, e cost.Estimate, more func(frames int) cost.Narration, frames int) string {
+	usd, what := e.CostUSD, fmt.Sprintf("$%.4f on %s", e.CostUSD, e.Model)
+	if more != nil {
+		n := more(frames)
 		usd = cost.RoundUSD(usd + n.TotalUSD())
-		speech = fmt.Sprintf(" and $%.4f to speak the narration on %s", n.TotalUSD(), n.Model)
+		what = fmt.Sprintf("$%.4f ($%.4f on %s and $%.4f to speak the narration on %s)", usd, e.CostUSD, e.Model, n.TotalUSD(), n.Model)
 	}
 	switch {
 	case b.requests > 0 && e.Requests > b.requests:
 		return fmt.Sprintf("the run needs %d requests, more than --max-requests %d", e.Requests, b.requests)
 	case b.usd > 0 && usd > b.usd:
-		return fmt.Sprintf("the run may cost up to $%.4f ($%.4f on %s%s), more than --max-cost $%.4f", usd, e.CostUSD, e.Model, speech, b.usd)
+		return fmt.Sprintf("the run may cost up to %s, more than --max-cost $%.4f", what, b.usd)
 	}
 	return ""
+}
+
+// budgetGate is a one-video run's budget check: a run over the budget is
+// refused before anything is paid.
+func (s *session) budgetGate(b budget) gate {
+	return func(ctx context.Context, v extract.Video) error { return checkBudget(ctx, b, v, s.cfg, s.models) }
 }

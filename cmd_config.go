@@ -31,6 +31,9 @@ func configCmd(c *cli.Context, stdout io.Writer, fromFile map[string]bool, argv 
 	sort.Strings(names)
 	for _, n := range names {
 		v := fmt.Sprint(c.Value(n))
+		if _, ok := c.Value(n).(cli.StringSlice); ok {
+			v = strings.Join(c.StringSlice(n), ",")
+		}
 		switch {
 		case secretFlags[n] && v != "":
 			v = fmt.Sprintf("(set, %d characters, masked)", len(v))

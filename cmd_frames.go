@@ -17,7 +17,11 @@ import (
 )
 
 func framesCmd(c *cli.Context, stdout, stderr io.Writer) error {
-	path, sel, err := videoAndSelection(c)
+	ins, single, err := inputs(c)
+	if err != nil {
+		return err
+	}
+	sel, err := selectOptions(c)
 	if err != nil {
 		return err
 	}
@@ -25,6 +29,10 @@ func framesCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err := checkFormat(format, render.Text, render.JSON); err != nil {
 		return err
 	}
+	if !single {
+		return framesMany(c, ins, sel, stdout, stderr)
+	}
+	path := ins[0].name
 	var keep func(extract.Frame) (string, error)
 	if dir != "" {
 		if err := prepareDir(dir, path); err != nil {
@@ -32,11 +40,10 @@ func framesCmd(c *cli.Context, stdout, stderr io.Writer) error {
 		}
 		keep = func(f extract.Frame) (string, error) { return writeFrame(c.Context, dir, f, path) }
 	}
-	_, rep, err := keptFrames(c.Context, path, sel, keep)
+	rep, err := framesOf(c.Context, ins[0], sel, keep)
 	if err != nil {
 		return err
 	}
-	rep.Requests = requestsFor(len(rep.Kept), sel.chunk.FramesPerRequest)
 	if err := render.Write(stdout, format, rep); err != nil || format == render.JSON {
 		return err
 	}
@@ -50,6 +57,35 @@ func framesCmd(c *cli.Context, stdout, stderr io.Writer) error {
 			rep.Sampled, len(rep.Kept), rep.Requests, howToConnect)
 	}
 	return nil
+}
+
+// framesOf opens in (a file or a URL) and selects its frames.
+func framesOf(ctx context.Context, in input, sel selection, keep func(extract.Frame) (string, error)) (render.Frames, error) {
+	_, rep, err := keptFrames(ctx, in, sel, keep)
+	rep.Requests = requestsFor(len(rep.Kept), sel.chunk.FramesPerRequest)
+	return rep, err
+}
+
+// framesMany selects the frames of every input; with --out-dir each
+// video's go to a subdirectory of their own, DIR/<name>/.
+func framesMany(c *cli.Context, ins []input, sel selection, stdout, stderr io.Writer) error {
+	dir := c.String("out-dir")
+	results, err := eachInput(c, ins, render.Format(c.String("format")), stdout, func(ctx context.Context, i int, in input, name string) (any, error) {
+		var keep func(extract.Frame) (string, error)
+		if dir != "" {
+			sub := filepath.Join(dir, name)
+			if err := prepareDir(sub, in.name); err != nil {
+				return nil, err
+			}
+			keep = func(f extract.Frame) (string, error) { return writeFrame(ctx, sub, f, in.name) }
+		}
+		return framesOf(ctx, in, sel, keep)
+	})
+	if err != nil {
+		return err
+	}
+	reportFailures(stderr, results, c.Bool("quiet"))
+	return runEnd(c.Context, results)
 }
 
 // prepareDir makes --out-dir and checks it can be written, before decoding.

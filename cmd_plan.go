@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"io"
 
@@ -12,9 +13,14 @@ import (
 )
 
 // planCmd runs extraction and selection without a model and prints what
-// the run would send and cost, on the chosen model and on others.
-func planCmd(c *cli.Context, stdout io.Writer) error {
-	path, sel, err := videoAndSelection(c)
+// the run would send and cost, on the chosen model and on others; for
+// several videos, each plan and then the total.
+func planCmd(c *cli.Context, stdout, stderr io.Writer) error {
+	ins, single, err := inputs(c)
+	if err != nil {
+		return err
+	}
+	sel, err := selectOptions(c)
 	if err != nil {
 		return err
 	}
@@ -30,9 +36,48 @@ func planCmd(c *cli.Context, stdout io.Writer) error {
 	if err := checkFormat(format, render.Text, render.JSON); err != nil {
 		return err
 	}
-	v, rep, err := keptFrames(c.Context, path, sel, nil)
+	plan := func(ctx context.Context, in input) (render.Plan, error) { return planOf(c, ctx, in, sel, mo, models) }
+	if single {
+		p, err := plan(c.Context, ins[0])
+		if err != nil {
+			return err
+		}
+		return render.Write(stdout, format, p)
+	}
+	plans := make([]*render.Plan, len(ins))
+	results, err := eachInput(c, ins, format, stdout, func(ctx context.Context, i int, in input, _ string) (any, error) {
+		p, err := plan(ctx, in)
+		plans[i] = &p
+		return p, err
+	})
 	if err != nil {
 		return err
+	}
+	var total render.PlanTotal
+	total.Total.Model = mo.Model
+	for i, p := range plans {
+		if results[i].err == nil && p != nil {
+			total.Add(*p)
+		}
+	}
+	if format == render.Text {
+		io.WriteString(stdout, "\n")
+	}
+	if format == render.JSON {
+		format = render.JSONLines
+	}
+	if err := render.Write(stdout, format, total); err != nil {
+		return err
+	}
+	reportFailures(stderr, results, c.Bool("quiet"))
+	return runEnd(c.Context, results)
+}
+
+// planOf is one video's plan.
+func planOf(c *cli.Context, ctx context.Context, in input, sel selection, mo summarize.Options, models cost.Models) (render.Plan, error) {
+	v, rep, err := keptFrames(ctx, in, sel, nil)
+	if err != nil {
+		return render.Plan{}, err
 	}
 	p := render.Plan{Video: rep.Video, Checked: models.Checked,
 		Frames: summarize.FrameCounts{Sampled: rep.Sampled, Kept: len(rep.Kept), Dropped: rep.Dropped},
@@ -52,5 +97,5 @@ func planCmd(c *cli.Context, stdout io.Writer) error {
 		n := narration(models, c.String("tts-model"), mo, sel.extract, v, len(rep.Kept))
 		p.Narration = &n
 	}
-	return render.Write(stdout, format, p)
+	return p, nil
 }

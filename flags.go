@@ -2,6 +2,7 @@ package main
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -66,11 +67,15 @@ func modelFlags() []cli.Flag {
 		&cli.IntFlag{Name: "max-retries", Value: llm.DefaultMaxRetries, Usage: "retries of a request answered 429, 5xx, or not at all"},
 		&cli.IntFlag{Name: "rpm", Usage: "requests per minute at most (your provider's limit; 0: no pacing)"},
 		&cli.IntFlag{Name: "tpm", Usage: "tokens per minute at most, estimated (0: no pacing)"},
-		&cli.StringFlag{Name: "cache-dir", Usage: "where answers are kept so no request is paid twice (default: the user cache dir)/vidskim"},
+		cacheDirFlag(),
 		&cli.BoolFlag{Name: "no-cache", Usage: "neither read nor write the answer cache"},
 		&cli.BoolFlag{Name: "partial", Usage: "when some chunks fail after their retries, still summarize the rest (marked partial; exit code stays non-zero)"},
-		&cli.IntFlag{Name: "max-requests", Usage: "refuse to start a run that needs more model requests than this (0: no limit)"},
+		&cli.IntFlag{Name: "max-requests", Usage: "refuse to start a run that needs more model requests than this (0: no limit); several videos: the cap of the whole run, videos past it skipped"},
 	}
+}
+
+func cacheDirFlag() cli.Flag {
+	return &cli.StringFlag{Name: "cache-dir", Usage: "where answers are kept so no request is paid twice (default: the user cache dir)/vidskim"}
 }
 
 // providerFlags say which server and how requests are shaped for it.
@@ -100,10 +105,11 @@ func jobFlags() []cli.Flag {
 
 func outputFlags() []cli.Flag {
 	return []cli.Flag{
-		formatFlag("md", "output format: md, json, srt or vtt (timed descriptions, or the narration lines)"),
+		formatFlag("md", "output format: md, json, srt or vtt (timed descriptions, or the narration lines); several videos: json is JSON Lines, md a section a video"),
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the output to this file instead of stdout"},
-		&cli.StringFlag{Name: "report", Usage: "also write a self-contained HTML report (summary, then each kept frame beside its description)"},
-		&cli.Float64Flag{Name: "max-cost", Usage: "refuse to start a run whose estimated cost (upper bound, USD) exceeds this (0: no limit)"},
+		&cli.StringFlag{Name: "out-dir", Usage: "several videos: write one output a video here, DIR/<name>.<format>"},
+		&cli.StringFlag{Name: "report", Usage: "also write a self-contained HTML report (summary, then each kept frame beside its description); several videos: a directory, one DIR/<name>.html a video"},
+		&cli.Float64Flag{Name: "max-cost", Usage: "refuse to start a run whose estimated cost (upper bound, USD) exceeds this (0: no limit); several videos: the cap of the whole run, videos past it skipped"},
 	}
 }
 
@@ -111,7 +117,7 @@ func outputFlags() []cli.Flag {
 // are written in, and the transcript's translation.
 func speechFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.BoolFlag{Name: "speak", Usage: "speak the narration (implies --mode narration) and mix it into the video: -o names the narrated video (.mp4, .mkv or .mov), its video stream copied as it is; the text output goes to stdout"},
+		&cli.BoolFlag{Name: "speak", Usage: "speak the narration (implies --mode narration) and mix it into the video: -o names the narrated video (.mp4, .mkv or .mov), its video stream copied as it is; the text output goes to stdout; one video at a time"},
 		&cli.StringFlag{Name: "voice", Value: llm.DefaultVoice, Usage: "narrator's voice: alloy, ash, coral, echo, fable, nova, onyx, sage or shimmer (gpt-4o-mini-tts also ballad, verse, marin, cedar); another server's own voice names with --tts-base-url"},
 		&cli.StringFlag{Name: "tts-model", Value: llm.DefaultSpeechModel, Usage: "speech model: tts-1, tts-1-hd or gpt-4o-mini-tts (on Azure, a deployment of that name)"},
 		&cli.StringFlag{Name: "voice-instructions", Usage: "how the narrator should sound, e.g. \"calm, like a nature documentary\" (gpt-4o-mini-tts only)"},
@@ -125,19 +131,45 @@ func speechFlags() []cli.Flag {
 }
 
 func summarizeFlags() []cli.Flag {
-	return concat(selectFlags(), modelFlags(), providerFlags(), jobFlags(), outputFlags(), speechFlags())
+	return concat(selectFlags(), modelFlags(), providerFlags(), jobFlags(), outputFlags(), manyFlags(), libraryFlags(), speechFlags())
+}
+
+// manyFlags choose and pace the videos of a run over many inputs.
+func manyFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringSliceFlag{Name: "include", Usage: "in directories, only files whose name (or path) matches this glob (repeatable)"},
+		&cli.StringSliceFlag{Name: "exclude", Usage: "in directories, skip files whose name (or path) matches this glob (repeatable)"},
+		&cli.IntFlag{Name: "jobs", Value: 0, DefaultText: "the CPU cores, at least 2", Usage: "videos decoded at once; all share one request pool (--concurrency, --rpm, --tpm hold for the whole run)"},
+	}
+}
+
+// libraryFlags say where runs are remembered.
+func libraryFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "library", Usage: "the library database (default: $XDG_DATA_HOME/vidskim/library.db, else ~/.local/share/vidskim/library.db)"},
+		&cli.BoolFlag{Name: "no-library", Usage: "neither look up nor record this run in the library"},
+	}
 }
 
 // planFlags are what plan needs of summarize's, and its own format.
 func planFlags() []cli.Flag {
 	return concat(selectFlags(), jobFlags(), []cli.Flag{modelFlag(), maxTokensFlag(),
-		formatFlag("text", "output format: text or json")}, transcribeFlags(), only(speechFlags(), "speak", "tts-model", "language", "translate"))
+		formatFlag("text", "output format: text or json (several videos: JSON Lines, the total last)")}, transcribeFlags(), manyFlags(),
+		only(speechFlags(), "speak", "tts-model", "language", "translate"))
 }
 
 func framesFlags() []cli.Flag {
 	return concat(selectFlags(), []cli.Flag{
-		&cli.StringFlag{Name: "out-dir", Usage: "write each kept frame here as a JPEG named by its timestamp"},
-		formatFlag("text", "output format: text or json"),
+		&cli.StringFlag{Name: "out-dir", Usage: "write each kept frame here as a JPEG named by its timestamp (several videos: a subdirectory a video)"},
+		formatFlag("text", "output format: text or json (several videos: JSON Lines)"),
+	}, manyFlags())
+}
+
+// libraryCmdFlags are the library commands' own.
+func libraryCmdFlags(formats string) []cli.Flag {
+	return concat(libraryFlags()[:1], []cli.Flag{
+		formatFlag(strings.Fields(formats)[0], "output format: "+formats),
+		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the output to this file instead of stdout"},
 	})
 }
 

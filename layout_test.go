@@ -31,6 +31,7 @@ var allowedImports = map[string][]string{
 	"summarize":      {"chunk", "cost", "dedupe", "extract", "field", "llm", "textsafe"},
 	"narrate":        {"cost", "extract", "field", "llm", "outfile", "summarize", "textsafe"},
 	"render":         {"cost", "extract", "llm", "narrate", "summarize", "textsafe"},
+	"library":        {"cost", "extract", "llm", "summarize"},
 	".":              nil, // the CLI may import any
 }
 

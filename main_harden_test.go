@@ -210,7 +210,7 @@ func TestUnwritableCacheDelivers(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cmd := exec.Command(pubBin, "summarize", video, "--base-url", srv.BaseURL(), "--cache-dir", tc.cache, "-q", "--frames-per-request", "4")
+			cmd := exec.Command(pubBin, "summarize", video, "--base-url", srv.BaseURL(), "--cache-dir", tc.cache, "--no-library", "-q", "--frames-per-request", "4")
 			cmd.Env = append(os.Environ(), "OPENAI_API_KEY=", "XDG_CONFIG_HOME=/nonexistent")
 			tc.setup(cmd)
 			var stderr strings.Builder

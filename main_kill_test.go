@@ -42,14 +42,6 @@ func buildBinary(t testing.TB) string {
 	return built.bin
 }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if built.dir != "" {
-		os.RemoveAll(built.dir)
-	}
-	os.Exit(code)
-}
-
 // TestKilledRunResumes kills the real process (SIGTERM, then SIGKILL, as a
 // crash) after some answers arrived, and checks the next run pays only for
 // the chunks not yet answered.
@@ -58,6 +50,7 @@ func TestKilledRunResumes(t *testing.T) {
 	bin := buildBinary(t)
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGKILL} {
 		t.Run(sig.String(), func(t *testing.T) {
+			t.Setenv("XDG_DATA_HOME", t.TempDir()) // the processes' library: each case its own
 			cache := t.TempDir()
 			args := []string{"summarize", "testdata/sample.mp4", "--frames-per-request", "1", "--concurrency", "1",
 				"--cache-dir", cache, "--format", "json", "-q"}

@@ -222,6 +222,10 @@ func TestSpeakRefusesBeforePaying(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, `--tts-model "tts-2": must be tts-1, tts-1-hd, gpt-4o-mini-tts`) {
 		t.Errorf("tts-2 on OpenAI: exit %d, %s", code, stderr)
 	}
+	code, _, stderr = vidskim(t, "summarize", "testdata/sample.mp4", "testdata/event.mp4", "--base-url", srv.BaseURL(), "--speak", "-o", out)
+	if code != 2 || !strings.Contains(stderr, "--speak narrates one video at a time") {
+		t.Errorf("two videos: exit %d, %s", code, stderr)
+	}
 	code, _, stderr = vidskim(t, "summarize", "testdata/anamorphic.webm", "--base-url", srv.BaseURL(), "--speak", "-o", filepath.Join(t.TempDir(), "n.mov"))
 	if code != 2 || !strings.Contains(stderr, "cannot hold this video's vp9 stream") {
 		t.Errorf("vp9 into .mov: exit %d, %s", code, stderr)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
 	"strings"
 
@@ -41,8 +40,10 @@ type speech struct {
 }
 
 // newSpeech reads and checks the speech flags of summarize, the outputs
-// they name and the voice; nil without --speak.
-func newSpeech(c *cli.Context, j *job) (*speech, error) {
+// they name and the voice, before the session connects (--speak makes it
+// a narration run); nil without --speak. The video itself is checked by
+// the gate, before any request.
+func newSpeech(c *cli.Context, s *session, ins []input, single bool) (*speech, error) {
 	if err := checkTranslate(c); err != nil {
 		return nil, err
 	}
@@ -54,61 +55,87 @@ func newSpeech(c *cli.Context, j *job) (*speech, error) {
 		}
 		return nil, nil
 	}
-	if err := speakMode(c, &j.cfg.Model); err != nil {
+	if err := speakMode(c, &s.mo); err != nil {
 		return nil, err
 	}
-	if c.Bool("transcript-only") {
+	switch {
+	case c.Bool("transcript-only"):
 		return nil, usageError{errors.New("--speak with --transcript-only: there is no narration to speak")}
+	case !single:
+		return nil, usageError{errors.New("--speak narrates one video at a time: name one file or URL")}
 	}
-	s := &speech{video: c.String("out"), audio: c.String("audio-out"), baseURL: c.String("tts-base-url"), subtitles: c.Bool("subtitles")}
-	if err := s.checkVoice(c, j.client); err != nil {
+	sp := &speech{video: c.String("out"), audio: c.String("audio-out"), baseURL: c.String("tts-base-url"), subtitles: c.Bool("subtitles")}
+	if err := sp.checkVoice(c, s.ccfg); err != nil {
 		return nil, err
 	}
-	if j.v.Duration <= 0 {
-		return nil, inputError{fmt.Errorf("%s: the file does not say how long the video is, so no voice-over can be timed to it", j.path)}
-	}
-	return s, s.checkOutputs(c.Context, j)
+	return sp, sp.checkOutputs(ins[0])
 }
 
-// checkOutputs refuses outputs that cannot be written, or a container
-// that cannot hold the video stream as it is.
-func (s *speech) checkOutputs(ctx context.Context, j *job) error {
+// checkOutputs refuses outputs that cannot be written.
+func (sp *speech) checkOutputs(in input) error {
 	switch {
-	case s.video == "" && s.audio == "":
+	case sp.video == "" && sp.audio == "":
 		return usageError{errors.New("--speak: name the narrated video with -o (.mp4, .mkv or .mov), or the voice-over alone with --audio-out")}
-	case s.video == "-":
+	case sp.video == "-":
 		return usageError{errors.New("-o -: with --speak, -o names the narrated video file (the text output goes to stdout)")}
-	case s.subtitles && s.video == "":
+	case sp.subtitles && sp.video == "":
 		return usageError{errors.New("--subtitles puts the narration in the narrated video: name it with -o")}
 	}
-	if s.audio != "" {
-		if err := narrate.AudioContainer("audio-out", s.audio); err != nil {
+	if sp.video != "" {
+		if err := narrate.VideoContainer("out", sp.video); err != nil {
 			return usage(err)
 		}
-		if err := checkOutput("audio-out", s.audio, j.path, s.video); err != nil {
-			return err
-		}
 	}
-	if s.video == "" {
+	if sp.audio == "" {
 		return nil
 	}
-	err := narrate.CheckContainer(ctx, j.v, "out", s.video, "")
+	if err := narrate.AudioContainer("audio-out", sp.audio); err != nil {
+		return usage(err)
+	}
+	return checkOutput("audio-out", sp.audio, in.name, sp.video)
+}
+
+// checkVideo refuses, before any request, a video that cannot be narrated:
+// no length to time lines to, or a video stream the container -o names
+// cannot hold as it is.
+func (sp *speech) checkVideo(ctx context.Context, in input, v extract.Video) error {
+	if v.Duration <= 0 {
+		return inputError{fmt.Errorf("%s: the file does not say how long the video is, so no voice-over can be timed to it", displayName(in))}
+	}
+	if sp.video == "" {
+		return nil
+	}
+	err := narrate.CheckContainer(ctx, v, "out", sp.video, "")
 	var ce *narrate.ContainerError
 	if errors.As(err, &ce) {
 		return usageError{fmt.Errorf("--out %w", err)}
 	}
-	if err != nil && !errors.Is(err, extract.ErrToolMissing) && ctx.Err() == nil {
-		return usage(err)
-	}
 	return err
+}
+
+// gate is the one video's check before any request: the video, then the
+// budget with the voice-over's cost; the session's budget gate without
+// --speak.
+func (sp *speech) gate(s *session, in input, b budget) gate {
+	if sp == nil {
+		return s.budgetGate(b)
+	}
+	return func(ctx context.Context, v extract.Video) error {
+		if err := sp.checkVideo(ctx, in, v); err != nil {
+			return err
+		}
+		return checkBudgetAnd(ctx, b, v, s.cfg, s.models, func(frames int) cost.Narration {
+			return narration(s.models, sp.opts.Model, s.cfg.Model, s.cfg.Extract, v, frames)
+		})
+	}
 }
 
 // checkVoice checks the speech model, the voice and its instructions: on
 // OpenAI or Azure against the API's own lists; another server (a
 // --tts-base-url or --base-url) may have models and voices of its own.
-func (s *speech) checkVoice(c *cli.Context, client llm.Config) error {
+func (sp *speech) checkVoice(c *cli.Context, client llm.Config) error {
 	model, voice, instr := c.String("tts-model"), c.String("voice"), c.String("voice-instructions")
-	openAI := s.baseURL == "" && (client.Azure != nil || client.BaseURL == "")
+	openAI := sp.baseURL == "" && (client.Azure != nil || client.BaseURL == "")
 	voices, known := llm.Voices(model)
 	var err error
 	switch {
@@ -128,8 +155,8 @@ func (s *speech) checkVoice(c *cli.Context, client llm.Config) error {
 	if err != nil {
 		return usage(err)
 	}
-	s.opts = narrate.Options{Model: model, Voice: voice, Instructions: instr, Partial: c.Bool("partial")}
-	s.mix.Original = orig
+	sp.opts = narrate.Options{Model: model, Voice: voice, Instructions: instr, Partial: c.Bool("partial")}
+	sp.mix.Original = orig
 	return nil
 }
 
@@ -190,44 +217,42 @@ func narration(models cost.Models, tts string, mo summarize.Options, eo extract.
 	return n
 }
 
-// costs prices the voice-over for the budget check; nil without --speak.
-func (s *speech) costs(j job) func(frames int) cost.Narration {
-	if s == nil {
-		return nil
-	}
-	return func(frames int) cost.Narration {
-		return narration(j.models, s.opts.Model, j.cfg.Model, j.cfg.Extract, j.v, frames)
-	}
-}
-
 // speak makes the voice-over of the run's narration and writes the
 // narrated video and the voice-over alone, as asked; it returns the
 // document to write (the run with its voice-over), or res as it is
-// without --speak.
-func (s *speech) speak(ctx context.Context, client *llm.Client, j job, res summarize.Result, log *slog.Logger) (any, error) {
-	if s == nil {
+// without --speak. The video is probed again (a run the library served
+// never opened it) and checked before any speech is paid for.
+func (sp *speech) speak(ctx context.Context, s *session, in input, res summarize.Result) (any, error) {
+	if sp == nil {
 		return res, nil
 	}
 	if len(res.Script) == 0 {
 		return res, errors.New("--speak: the model wrote no narration line to speak")
 	}
-	o := s.opts
-	o.End, o.Length = j.cfg.Extract.RangeEnd(j.v), j.v.Duration
-	o.ChatModel, o.Concurrency, o.Log, o.ChatPrice = j.cfg.Model.Model, j.cfg.Model.Concurrency, log, j.cfg.Model.Pricing
-	if p, known := j.models.SpeechFor(o.Model); known {
+	v, err := s.open(ctx, in)
+	if err == nil {
+		err = sp.checkVideo(ctx, in, v)
+	}
+	if err != nil {
+		return res, err
+	}
+	o := sp.opts
+	o.End, o.Length = s.cfg.Extract.RangeEnd(v), v.Duration
+	o.ChatModel, o.Concurrency, o.Log, o.ChatPrice = s.mo.Model, s.mo.Concurrency, s.log, s.mo.Pricing
+	if p, known := s.models.SpeechFor(o.Model); known {
 		o.SpeechPrice = &p
 	}
-	tr, err := narrate.Voice(ctx, client.ForSpeech(s.baseURL), client, res.Script, o)
+	tr, err := narrate.Voice(ctx, s.client.ForSpeech(sp.baseURL), s.client, res.Script, o)
 	if err != nil {
 		return res, err
 	}
 	defer tr.Close()
 	doc := render.Narrated{Result: res, Speech: tr.Report}
-	if err := s.write(ctx, tr, j, &doc); err != nil {
+	if err := sp.write(ctx, tr, v, &doc); err != nil {
 		return doc, err
 	}
 	r := doc.Speech
-	log.Info("narrated", "to", strings.TrimSpace(s.video+" "+s.audio), "lines", len(r.Lines), "speech_requests", r.Requests,
+	s.log.Info("narrated", "to", strings.TrimSpace(sp.video+" "+sp.audio), "lines", len(r.Lines), "speech_requests", r.Requests,
 		"cached", r.Cached, "characters", r.Characters, "cost_usd", r.CostUSD)
 	if n := r.Silent(); n > 0 {
 		return doc, partialWritten{fmt.Errorf("%d of %d narration lines could not be spoken and are silences (see the voice-over section); run again to retry them, the rest is cached", n, len(r.Lines))}
@@ -238,26 +263,26 @@ func (s *speech) speak(ctx context.Context, client *llm.Client, j job, res summa
 // write mixes the narrated video and writes the voice-over alone, as
 // asked. What was spoken is cached, so a failure here costs nothing to
 // retry.
-func (s *speech) write(ctx context.Context, tr *narrate.Track, j job, doc *render.Narrated) error {
-	if s.video != "" {
-		m := s.mix
-		if s.subtitles {
+func (sp *speech) write(ctx context.Context, tr *narrate.Track, v extract.Video, doc *render.Narrated) error {
+	if sp.video != "" {
+		m := sp.mix
+		if sp.subtitles {
 			var b bytes.Buffer
 			if err := render.Write(&b, render.SRT, *doc); err != nil {
 				return err
 			}
 			m.Subtitles = b.Bytes()
 		}
-		if err := tr.Mix(ctx, j.v, s.video, m); err != nil {
+		if err := tr.Mix(ctx, v, sp.video, m); err != nil {
 			return fmt.Errorf("--out %w (the speech is cached: running again costs nothing)", err)
 		}
-		doc.Speech.Video = s.video
+		doc.Speech.Video = sp.video
 	}
-	if s.audio != "" {
-		if err := tr.WriteAudio(ctx, s.audio); err != nil {
+	if sp.audio != "" {
+		if err := tr.WriteAudio(ctx, sp.audio); err != nil {
 			return fmt.Errorf("--audio-out %w (the speech is cached: running again costs nothing)", err)
 		}
-		doc.Speech.Audio = s.audio
+		doc.Speech.Audio = sp.audio
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/vidskim/vidskim/extract"
 	"github.com/vidskim/vidskim/render"
 	"github.com/vidskim/vidskim/summarize"
 	"github.com/vidskim/vidskim/textsafe"
@@ -14,16 +15,26 @@ import (
 // transcriptOnly writes the transcript alone (summarize --transcript-only),
 // as subtitles, Markdown or JSON; no frame is decoded and no vision
 // request is made.
-func transcriptOnly(c *cli.Context, j job, stdout io.Writer) error {
-	tc := *j.cfg.Transcribe
-	tc.Audio.Start, tc.Audio.End = j.cfg.Extract.Start, j.cfg.Extract.End
-	segs, note, err := summarize.TranscriptOf(c.Context, j.v, tc)
+func transcriptOnly(c *cli.Context, s *session, in input, stdout io.Writer) error {
+	v, err := s.open(c.Context, in)
+	if err != nil {
+		return err
+	}
+	if err := extract.Preflight(c.Context, v, s.cfg.Extract); err != nil {
+		return classify(err)
+	}
+	if err := checkBudget(c.Context, budget{c.Int("max-requests"), c.Float64("max-cost")}, v, s.cfg, s.models); err != nil {
+		return err
+	}
+	tc := *s.cfg.Transcribe
+	tc.Audio.Start, tc.Audio.End = s.cfg.Extract.Start, s.cfg.Extract.End
+	segs, note, err := summarize.TranscriptOf(c.Context, v, tc)
 	if err != nil {
 		return err
 	}
 	if note != "" {
-		return inputError{errors.New(j.path + ": " + note)}
+		return inputError{errors.New(in.name + ": " + note)}
 	}
-	doc := render.Transcript{Segments: segs, Video: textsafe.Line(j.path), Duration: j.v.Duration}
-	return writeDoc(c.Context, "out", c.String("out"), j.format, doc, stdout, stdout)
+	doc := render.Transcript{Segments: segs, Video: textsafe.Line(in.name), Duration: v.Duration}
+	return writeDoc(c.Context, "out", c.String("out"), s.format, doc, stdout, stdout)
 }

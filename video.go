@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 
@@ -37,44 +36,38 @@ func newLogger(c *cli.Context, stderr io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level, ReplaceAttr: redact}))
 }
 
-// videoArg returns the one positional argument, the video path.
-func videoArg(c *cli.Context) (string, error) {
-	switch c.NArg() {
-	case 0:
-		return "", usageError{errors.New("missing VIDEO: name a video file")}
-	case 1:
-		return c.Args().First(), nil
-	}
-	return "", usageError{fmt.Errorf("one VIDEO at a time, got %d arguments: %q", c.NArg(), c.Args().Slice())}
-}
-
-// videoAndSelection reads what every command starts with: the video
-// argument and the selection flags.
-func videoAndSelection(c *cli.Context) (string, selection, error) {
-	path, err := videoArg(c)
-	if err != nil {
-		return path, selection{}, err
-	}
-	sel, err := selectOptions(c)
-	return path, sel, err
-}
-
-// keptFrames opens the video at path and runs selection without a model,
-// as plan and frames do.
-func keptFrames(ctx context.Context, path string, sel selection, keep func(extract.Frame) (string, error)) (extract.Video, render.Frames, error) {
-	v, err := openVideo(ctx, path, sel.extract)
+// keptFrames opens in and runs selection without a model, as plan and
+// frames do.
+func keptFrames(ctx context.Context, in input, sel selection, keep func(extract.Frame) (string, error)) (extract.Video, render.Frames, error) {
+	v, err := openInput(ctx, in, sel.extract)
 	if err != nil {
 		return v, render.Frames{}, err
 	}
 	rep, err := selectFrames(ctx, v, sel, keep)
-	rep.Video.Path = textsafe.Line(path)
+	rep.Video.Path = textsafe.Line(in.name)
 	return v, rep, classify(err)
+}
+
+// openInput probes a file, or a URL with ffprobe reading it over http(s)
+// only, and checks the range options against it, before any decoding.
+// Any failure is the input's fault, except a missing ffprobe.
+func openInput(ctx context.Context, in input, eo extract.Options) (extract.Video, error) {
+	if !in.url {
+		return openVideo(ctx, in.name, eo)
+	}
+	v, err := extract.ProbeURL(ctx, in.name, "")
+	return checkOpened(ctx, eo, v, err)
 }
 
 // openVideo probes path and checks the range options against it, before
 // any decoding. Any failure is the file's fault, except a missing ffprobe.
 func openVideo(ctx context.Context, path string, eo extract.Options) (extract.Video, error) {
 	v, err := extract.Probe(ctx, path, "")
+	return checkOpened(ctx, eo, v, err)
+}
+
+// checkOpened classifies a probe's failure and checks the range options.
+func checkOpened(ctx context.Context, eo extract.Options, v extract.Video, err error) (extract.Video, error) {
 	if err != nil && !errors.Is(err, extract.ErrToolMissing) && ctx.Err() == nil {
 		return v, inputError{err}
 	}

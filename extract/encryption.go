@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+
+	ffmpeg "github.com/u2takey/ffmpeg-go"
 )
 
 // ErrEncrypted means the video stream is encrypted (CENC, cbcs or another
@@ -22,10 +24,11 @@ var ErrEncrypted = errors.New("encrypted video (DRM): it cannot be decoded witho
 // ffmpeg's demuxers attach "Encryption info" side data to every encrypted
 // packet, whatever the scheme, and "Encryption initialization data" to
 // the stream when the file carries a pssh.
-func checkEncrypted(ctx context.Context, bin, abs string, v Video) error {
-	cmd := exec.CommandContext(ctx, bin, "-v", "quiet", "-protocol_whitelist", "file",
-		"-select_streams", strconv.Itoa(v.StreamIndex), "-read_intervals", "%+#1",
-		"-show_entries", "packet_side_data=side_data_type:stream_side_data=side_data_type", "-of", "json", "file:"+abs)
+func checkEncrypted(ctx context.Context, bin string, v Video, name string) error {
+	kw := ffmpeg.KwArgs{"v": "quiet", "select_streams": strconv.Itoa(v.StreamIndex), "read_intervals": "%+#1",
+		"show_entries": "packet_side_data=side_data_type:stream_side_data=side_data_type", "of": "json"}
+	src := v.source(kw)
+	cmd := exec.CommandContext(ctx, bin, append(ffmpeg.ConvertKwargsToCmdLineArgs(kw), src)...)
 	ownGroup(cmd)
 	var out bytes.Buffer
 	cmd.Stdout = &out
@@ -36,7 +39,7 @@ func checkEncrypted(ctx context.Context, bin, abs string, v Video) error {
 		return nil // the probe that matters already passed; decoding will say what is wrong
 	}
 	if encrypted(out.Bytes()) {
-		return fmt.Errorf("%s: %w", base(abs), ErrEncrypted)
+		return fmt.Errorf("%s: %w", name, ErrEncrypted)
 	}
 	return nil
 }

@@ -127,12 +127,12 @@ func exitCode(err error) int {
 }
 
 // buildArgs builds the ffmpeg command line with ffmpeg-go. Every input
-// option sits before -i; the file is named with the file: protocol, which
-// is the only protocol allowed, so no name is ever read as an option or URL.
+// option sits before -i; a file is named with the file: protocol, which
+// is the only protocol allowed, so no name is ever read as an option or URL
+// (a URL input is read with URLProtocols only: see source).
 func buildArgs(v Video, o Options, w, h int) []string {
 	in := ffmpeg.KwArgs{
 		"hide_banner": "", "nostdin": "", "nostats": "", "loglevel": "info",
-		"protocol_whitelist": "file",
 	}
 	if o.Start > 0 {
 		in["ss"] = num(o.Start)
@@ -146,7 +146,7 @@ func buildArgs(v Video, o Options, w, h int) []string {
 	case !o.Exact:
 		in["skip_frame"] = "noref"
 	}
-	return ffmpeg.Input("file:"+v.Path, in).
+	return ffmpeg.Input(v.source(in), in).
 		Get(strconv.Itoa(v.StreamIndex)).
 		Filter("select", ffmpeg.Args{selectExpr(v, o)}).
 		Filter("scale", ffmpeg.Args{fmt.Sprintf("%d:%d", w, h)}, ffmpeg.KwArgs{"flags": "area"}).

@@ -29,6 +29,7 @@ func (c *Client) Chat(ctx context.Context, r ChatRequest) (Answer, error) {
 	if err != nil {
 		return Answer{}, err
 	}
+	noteKey(ctx, key)
 	if a, ok := ca.getChat(key); ok {
 		return a, nil
 	}

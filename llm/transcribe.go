@@ -51,6 +51,9 @@ func (c *Client) Transcribe(ctx context.Context, r TranscribeRequest) ([]Segment
 	h.Write(r.MP3)
 	key := hex.EncodeToString(h.Sum(nil))
 	var segs []Segment
+	if c.cfg.Cache != nil {
+		noteKey(ctx, key)
+	}
 	if c.cfg.Cache != nil && c.cfg.Cache.get(key, &segs) {
 		return segs, nil
 	}

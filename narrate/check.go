@@ -33,7 +33,7 @@ func CheckContainer(ctx context.Context, v extract.Video, option, out, ffmpegPat
 	}
 	f.Close()
 	defer os.Remove(f.Name())
-	args := append(append(quiet(), input(v.Path)...), "-map", "0:"+strconv.Itoa(v.StreamIndex), "-c:v", "copy",
+	args := append(append(quiet(), v.InputArgs()...), "-map", "0:"+strconv.Itoa(v.StreamIndex), "-c:v", "copy",
 		"-frames:v", "1", "-f", videoContainers[ext].format, "-y", "file:"+f.Name())
 	if _, err := run(ctx, bin, args, nil, nil); err != nil {
 		if ctx.Err() != nil {

@@ -68,7 +68,7 @@ type Mix struct {
 // given.
 func (t *Track) Mix(ctx context.Context, v extract.Video, out string, m Mix) error {
 	c := videoContainers[strings.ToLower(filepath.Ext(out))]
-	inputs := append(input(v.Path), input(t.wav)...)
+	inputs := append(v.InputArgs(), input(t.wav)...)
 	graph := t.mixGraph(v, m.Original)
 	norm, err := t.normalize(ctx, inputs, graph)
 	if err != nil {

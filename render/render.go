@@ -20,6 +20,8 @@ const (
 	VTT      Format = "vtt"
 	HTML     Format = "html"
 	Text     Format = "text"
+	// JSONLines is JSON on one line, for one video of many.
+	JSONLines Format = "jsonl"
 )
 
 // Write renders doc (a summarize.Result, a Narrated, a Plan, a Frames or a
@@ -32,6 +34,8 @@ func Write(w io.Writer, f Format, doc any) error {
 	switch f {
 	case JSON:
 		err = writeJSON(&b, doc)
+	case JSONLines:
+		err = writeJSONLine(&b, doc)
 	case Markdown, Text:
 		err = prose(&b, f, doc)
 	case SRT, VTT:
@@ -76,6 +80,13 @@ func prose(b *strings.Builder, f Format, doc any) error {
 		return only(f, Text, doc, func() { planText(b, d) })
 	case Frames:
 		return only(f, Text, doc, func() { framesText(b, d) })
+	case Failed:
+		failedProse(b, f, d)
+		return nil
+	case Table:
+		return only(f, Text, doc, func() { tableText(b, d) })
+	case PlanTotal:
+		return only(f, Text, doc, func() { planTotalText(b, d) })
 	}
 	return unsupported(f, doc)
 }

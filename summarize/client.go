@@ -3,6 +3,8 @@ package summarize
 import (
 	"context"
 
+	"golang.org/x/sync/semaphore"
+
 	"github.com/vidskim/vidskim/llm"
 )
 
@@ -27,6 +29,11 @@ type Usage struct {
 	Cached           int `json:"cached_answers"`
 	// CostUSD is the usage priced with the model table (0 when unknown).
 	CostUSD float64 `json:"cost_usd,omitempty"`
+	// CachedPromptTokens and CachedCompletionTokens are what the answers
+	// from the cache took when they were first asked: what the cache
+	// saved this run (not part of the output).
+	CachedPromptTokens     int `json:"-"`
+	CachedCompletionTokens int `json:"-"`
 }
 
 // count adds one answer: a request with its tokens, or a cache hit.
@@ -34,6 +41,8 @@ func (u *Usage) count(a llm.Answer) {
 	switch {
 	case a.Cached:
 		u.Cached++
+		u.CachedPromptTokens += a.Usage.PromptTokens
+		u.CachedCompletionTokens += a.Usage.CompletionTokens
 	case a.Usage != (llm.Usage{}) || a.Text != "":
 		u.Requests++
 		u.PromptTokens += a.Usage.PromptTokens
@@ -47,6 +56,8 @@ func (u *Usage) merge(o Usage) {
 	u.CompletionTokens += o.CompletionTokens
 	u.Cached += o.Cached
 	u.CostUSD += o.CostUSD
+	u.CachedPromptTokens += o.CachedPromptTokens
+	u.CachedCompletionTokens += o.CachedCompletionTokens
 }
 
 // caller sends a run's requests, telling its progress display about them
@@ -57,6 +68,8 @@ type caller struct {
 	progress *tracker
 	// transcript, when set, is the speech to put beside the frames.
 	transcript *transcriptSlot
+	// slots, when set, is the request pool shared with other runs.
+	slots *semaphore.Weighted
 }
 
 func (k *caller) ask(ctx context.Context, req llm.ChatRequest) (llm.Answer, error) {
@@ -66,5 +79,27 @@ func (k *caller) ask(ctx context.Context, req llm.ChatRequest) (llm.Answer, erro
 			Answered: func(n int) { k.progress.update(func(p *Progress) { p.Answered++; p.Tokens += n }) },
 		}
 	}
+	if k.slots != nil {
+		if err := k.slots.Acquire(ctx, 1); err != nil {
+			return llm.Answer{}, err
+		}
+		defer k.slots.Release(1)
+	}
 	return k.c.Chat(ctx, req)
+}
+
+// pooled is a Transcriber whose uploads hold a slot of a shared pool.
+type pooled struct {
+	t     Transcriber
+	slots *semaphore.Weighted
+}
+
+func (p pooled) Transcribe(ctx context.Context, r llm.TranscribeRequest) ([]llm.Segment, error) {
+	if p.slots != nil {
+		if err := p.slots.Acquire(ctx, 1); err != nil {
+			return nil, err
+		}
+		defer p.slots.Release(1)
+	}
+	return p.t.Transcribe(ctx, r)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/vidskim/vidskim/chunk"
 	"github.com/vidskim/vidskim/cost"
@@ -36,6 +37,10 @@ type Config struct {
 	// retries (the result is marked partial and Run still returns
 	// ErrPartial); without it such a run returns an error and no summary.
 	Partial bool
+	// Slots, when set, is a request pool shared with other runs: every
+	// request (chunks, merges, transcription) holds one slot while it is
+	// out, so runs of many videos at once stay within one limit.
+	Slots *semaphore.Weighted
 }
 
 // ErrPartial marks a run whose result covers only part of the video. The
@@ -60,7 +65,7 @@ func Run(ctx context.Context, c Client, v extract.Video, cfg Config, log *slog.L
 	if cfg.Chunk.End == 0 {
 		cfg.Chunk.End = cfg.Extract.RangeEnd(v)
 	}
-	k := &caller{c: c, progress: newTracker(cfg.OnProgress, cfg.Chunk.End)}
+	k := &caller{c: c, progress: newTracker(cfg.OnProgress, cfg.Chunk.End), slots: cfg.Slots}
 	cfg.Dedupe.OnFrame = k.progress.frame
 	st, err := runStages(ctx, k, v, cfg)
 	k.progress.update(func(p *Progress) { p.Done, p.Stopped = err == nil, err != nil })
@@ -108,6 +113,7 @@ func runStages(ctx context.Context, k *caller, v extract.Video, cfg Config) (*st
 		k.transcript = newTranscriptSlot()
 		g.Go(func() error {
 			tc := *cfg.Transcribe
+			tc.Client = pooled{tc.Client, cfg.Slots}
 			tc.Audio.Start, tc.Audio.End = cfg.Extract.Start, cfg.Extract.End
 			segs, note, err := transcribeRun(gctx, v, tc)
 			st.transcript, st.transcriptNote = segs, note
