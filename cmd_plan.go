@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 
 	"github.com/urfave/cli/v2"
@@ -26,6 +27,9 @@ func planCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	mo := summarize.Options{Model: c.String("model"), Detail: sel.detail, MaxTokens: c.Int("max-tokens")}
 	models, err := jobOptions(c, &mo, &sel.dedupe)
 	if err != nil {
+		return err
+	}
+	if err := errors.Join(speakMode(c, &mo), checkTranslate(c)); err != nil {
 		return err
 	}
 	format := render.Format(c.String("format"))
@@ -88,6 +92,10 @@ func planOf(c *cli.Context, ctx context.Context, in input, sel selection, mo sum
 		} else {
 			p.Warnings = append(p.Warnings, "no audio stream: nothing to transcribe")
 		}
+	}
+	if c.Bool("speak") {
+		n := narration(models, c.String("tts-model"), mo, sel.extract, v, len(rep.Kept))
+		p.Narration = &n
 	}
 	return p, nil
 }

@@ -57,6 +57,7 @@ func applyConfig(c *cli.Context, known map[string]bool) (map[string]bool, error)
 		}
 		fromFile[key] = true
 	}
+	c.App.Metadata[fromConfigKey] = fromFile
 	if (fromFile["api-key"] || fromFile["azure-api-key"]) && worldReadable(path) {
 		fmt.Fprintf(c.App.ErrWriter, "vidskim: warning: %s holds an API key and others can read it (chmod 600 it)\n", path)
 	}

@@ -94,7 +94,7 @@ func (s *session) connect(pool int) error {
 	if c.Bool("transcribe") || c.Bool("transcript-only") {
 		s.cfg.Transcribe = &summarize.TranscribeConfig{
 			Client: s.client.ForTranscription(c.String("transcribe-base-url")),
-			Options: summarize.TranscribeOptions{Model: c.String("transcribe-model"),
+			Options: summarize.TranscribeOptions{Model: c.String("transcribe-model"), Translate: c.Bool("translate"),
 				USDPerMinute: s.models.Transcription[c.String("transcribe-model")]},
 			Audio: extract.AudioOptions{MaxBytes: pieceBytes()},
 		}

@@ -30,7 +30,7 @@ func transcriptOnly(c *cli.Context, s *session, in input, stdout io.Writer) erro
 	if t := transcriptionFor(v, s.cfg, s.models); t != nil {
 		// An upload a 25 MB piece: about 100 minutes of audio at 32 kbit/s.
 		e := cost.Estimate{Model: t.Model, CostUSD: t.USD, Requests: int(math.Ceil(max(t.Minutes, 0.01) / 100))}
-		if why := exceeds(budget{c.Int("max-requests"), c.Float64("max-cost")}, e); why != "" {
+		if why := exceeds(budget{c.Int("max-requests"), c.Float64("max-cost")}, e, nil, 0); why != "" {
 			return usageError{fmt.Errorf("refusing to start: the transcription %s", strings.TrimPrefix(why, "the run "))}
 		}
 	}

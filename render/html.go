@@ -60,6 +60,9 @@ type reportChunk struct {
 // html writes the report: the summary, then each chunk's frames beside
 // its description.
 func html(b *strings.Builder, doc any) error {
+	if n, ok := doc.(Narrated); ok {
+		doc = n.Result // the report shows the frames and the script
+	}
 	r, ok := doc.(summarize.Result)
 	if !ok {
 		return unsupported(HTML, doc)

@@ -80,7 +80,7 @@ func estimateLine(b *strings.Builder, r summarize.Result) {
 	fmt.Fprintf(b, "Estimated before the run: %s, at most %s, at most $%.4f. Actual: %d prompt and %s",
 		Count(e.InputTokens, "input token"), Count(e.OutputCeiling, "output token"), e.CostUSD, r.Usage.PromptTokens, Count(r.Usage.CompletionTokens, "completion token"))
 	if r.Usage.CostUSD > 0 {
-		fmt.Fprintf(b, ", $%.4f", r.Usage.CostUSD-r.Usage.TranscriptionUSD)
+		fmt.Fprintf(b, ", $%.4f", max(0, r.Usage.CostUSD-r.Usage.TranscriptionUSD-r.Usage.SpeechUSD))
 	}
 	b.WriteString(".\n\n")
 }

@@ -21,6 +21,8 @@ type Plan struct {
 	Checked  string   `json:"prices_checked"`
 	// Transcription is set when the run transcribes the audio.
 	Transcription *cost.TranscriptionCost `json:"transcription,omitempty"`
+	// Narration is set when the run speaks its narration (--speak).
+	Narration *cost.Narration `json:"narration,omitempty"`
 }
 
 func planText(b *strings.Builder, p Plan) {
@@ -40,6 +42,9 @@ func planText(b *strings.Builder, p Plan) {
 	if t := p.Transcription; t != nil {
 		fmt.Fprintf(b, "transcription: %.1f minutes of audio on %s: %s\n", t.Minutes, t.Model, Price(t.USD, t.Known))
 	}
+	if n := p.Narration; n != nil {
+		narrationText(b, *n)
+	}
 	for _, warn := range p.Warnings {
 		fmt.Fprintf(b, "warning: %s\n", warn)
 	}
@@ -50,4 +55,18 @@ func planText(b *strings.Builder, p Plan) {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\n", o.Model, o.ImageTokens, o.InputTokens, Price(o.CostUSD, o.Known))
 	}
 	tw.Flush()
+}
+
+// narrationText says how long the spoken narration can be and what it
+// costs.
+func narrationText(b *strings.Builder, n cost.Narration) {
+	price := fmt.Sprintf("$%.4f", n.USD)
+	if !n.Known {
+		price = "unknown price"
+	}
+	fmt.Fprintf(b, "narration: at most %s spoken, about %d words (%d characters) on %s: %s\n",
+		extract.Clock(n.Seconds), n.Words, n.Characters, n.Model, price)
+	if n.ShortenRequests > 0 {
+		fmt.Fprintf(b, "shortening lines that run long: at most %d requests, $%.4f\n", n.ShortenRequests, n.ShortenUSD)
+	}
 }

@@ -24,7 +24,8 @@ const (
 	JSONLines Format = "jsonl"
 )
 
-// Write renders doc (a summarize.Result, a Plan, a Frames or a Transcript)
+// Write renders doc (a summarize.Result, a Narrated, a Plan, a Frames or a
+// Transcript)
 // in format f, into a buffer first, so that nothing reaches w unless the
 // whole document rendered.
 func Write(w io.Writer, f Format, doc any) error {
@@ -72,6 +73,8 @@ func prose(b *strings.Builder, f Format, doc any) error {
 	switch d := doc.(type) {
 	case summarize.Result:
 		return only(f, Markdown, doc, func() { resultMarkdown(b, d) })
+	case Narrated:
+		return only(f, Markdown, doc, func() { narratedMarkdown(b, d) })
 	case Transcript:
 		return only(f, Markdown, doc, func() { transcriptMarkdown(b, d) })
 	case Plan:
@@ -104,6 +107,8 @@ func cuesOf(doc any) ([]summarize.Cue, string, error) {
 	switch d := doc.(type) {
 	case summarize.Result:
 		return d.Cues(), cueNote(d.Video.Path, d.Range, d.Video.Duration), nil
+	case Narrated:
+		return d.cues(), cueNote(d.Result.Video.Path, d.Result.Range, d.Result.Video.Duration), nil
 	case Transcript:
 		return d.cues(), cueNote(d.Video, d.Range, d.Duration), nil
 	}

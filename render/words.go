@@ -76,8 +76,15 @@ func usageText(u summarize.Usage) string {
 	}
 	if u.CostUSD > 0 {
 		fmt.Fprintf(&b, "; cost $%.4f", u.CostUSD)
+		var parts []string
 		if u.TranscriptionUSD > 0 {
-			fmt.Fprintf(&b, " (transcription $%.4f)", u.TranscriptionUSD)
+			parts = append(parts, fmt.Sprintf("transcription $%.4f", u.TranscriptionUSD))
+		}
+		if u.SpeechUSD > 0 {
+			parts = append(parts, fmt.Sprintf("speech $%.4f", u.SpeechUSD))
+		}
+		if len(parts) > 0 {
+			fmt.Fprintf(&b, " (%s)", strings.Join(parts, ", "))
 		}
 	}
 	if u.Cached > 0 || u.CachedMinutes > 0 {

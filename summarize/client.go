@@ -38,11 +38,14 @@ type Usage struct {
 	// CachedMinutes the audio whose transcript came from the cache.
 	TranscribedMinutes float64 `json:"transcribed_minutes,omitempty"`
 	CachedMinutes      float64 `json:"cached_transcribed_minutes,omitempty"`
-	// TranscriptionUSD is the transcription's part of CostUSD. (Spoken
-	// narration, when it lands, adds its own part here the same way.)
+	// TranscriptionUSD is the transcription's part of CostUSD, SpeechUSD
+	// the spoken narration's (--speak, added by the front end once the
+	// voice-over is made).
 	TranscriptionUSD float64 `json:"transcription_usd,omitempty"`
+	SpeechUSD        float64 `json:"speech_usd,omitempty"`
 	// CostUSD is what this run paid, priced with the model table: the
-	// requests plus the transcription (0 when the prices are unknown).
+	// requests, the transcription and the speech (0 when the prices are
+	// unknown).
 	CostUSD float64 `json:"cost_usd,omitempty"`
 	// SavedUSD is what the answers and transcripts from the cache (or the
 	// library) cost when they were first paid for.
@@ -74,6 +77,7 @@ func (u *Usage) merge(o Usage) {
 	u.TranscribedMinutes += o.TranscribedMinutes
 	u.CachedMinutes += o.CachedMinutes
 	u.TranscriptionUSD += o.TranscriptionUSD
+	u.SpeechUSD += o.SpeechUSD
 	u.SavedUSD += o.SavedUSD
 }
 

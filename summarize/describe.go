@@ -42,6 +42,9 @@ type Options struct {
 	Mode Mode
 	// Prompt is the user's own instruction, added to every prompt.
 	Prompt string
+	// Language, when set, is the language every answer is written in
+	// (a language name as a person would say it: "French", "pt-BR").
+	Language string
 	// Pricing is the model table entry, for estimates (rate pacing, the
 	// run's cost); nil means the GPT-4o rule and no price.
 	Pricing *cost.Model

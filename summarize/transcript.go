@@ -16,6 +16,9 @@ type TranscribeOptions struct {
 	Model string
 	// Overlap is the seconds pieces share (extract.AudioOptions.Overlap).
 	Overlap float64
+	// Translate asks for the speech in English, whatever its language
+	// (the translations endpoint).
+	Translate bool
 	// USDPerMinute is the model's price of a minute of audio, for the
 	// run's cost; 0 when unknown.
 	USDPerMinute float64
@@ -37,7 +40,7 @@ func transcribe(ctx context.Context, t Transcriber, pieces []extract.AudioPiece,
 	var u Usage
 	for i, p := range pieces {
 		sent := false
-		segs, err := t.Transcribe(ctx, llm.TranscribeRequest{Model: o.Model, MP3: p.MP3, Duration: p.End - p.Start,
+		segs, err := t.Transcribe(ctx, llm.TranscribeRequest{Model: o.Model, MP3: p.MP3, Duration: p.End - p.Start, Translate: o.Translate,
 			Hooks: &llm.Hooks{Sent: func() { sent = true }}})
 		if sent {
 			u.TranscribedMinutes += (p.End - p.Start) / 60
