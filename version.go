@@ -47,7 +47,7 @@ func describeBuild(bi *debug.BuildInfo) string {
 		}
 	}
 	if rev == "" {
-		return v + ", commit unknown (not built from a git checkout)"
+		return v + ", commit unknown (the build recorded none: go build records it in a git clone)"
 	}
 	if len(rev) > 12 {
 		rev = rev[:12]
