@@ -24,7 +24,7 @@ deps:
 	@tesseract --version 2>&1 | head -n 1
 
 build:
-	$(GO) build -o vidskim .
+	$(GO) build -buildvcs=auto -o vidskim .  # records the commit for vidskim --version
 
 test: deps
 	$(GO) vet ./...

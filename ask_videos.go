@@ -83,7 +83,7 @@ func askProgress(stderr io.Writer, quiet bool, n int) (func(int) func(summarize.
 		return func(int) func(summarize.Progress) { return show }, func(outcome) {}, done
 	}
 	p := newBatchProgress(stderr, quiet, n)
-	return p.video, p.finished, func(bool) { p.stop() }
+	return p.video, p.finished, p.stop
 }
 
 // oneVideo is the error of the one video of a question: a budget it does

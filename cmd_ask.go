@@ -153,7 +153,7 @@ func askReserve(c *cli.Context, s *session, o ask.Options) (budget, budget, erro
 	}
 	n, usd := o.Ceiling(m, 1920, 1080)
 	e := cost.Estimate{Model: o.Model, Requests: n, CostUSD: usd}
-	if why := exceeds(b, e); why != "" {
+	if why := exceeds(b, e, nil, 0); why != "" {
 		return b, budget{}, usageError{fmt.Errorf("refusing to start: the answer alone: %s (lower --context-tokens or --answer-tokens)", strings.TrimPrefix(why, "the run "))}
 	}
 	return b, budget{requests: n, usd: usd}, nil

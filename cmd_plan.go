@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 
 	"github.com/urfave/cli/v2"
@@ -27,6 +28,9 @@ func planCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	mo := summarize.Options{Model: c.String("model"), Detail: sel.detail, MaxTokens: c.Int("max-tokens")}
 	models, err := jobOptions(c, &mo, &sel.dedupe)
 	if err != nil {
+		return err
+	}
+	if err := errors.Join(speakMode(c, &mo), checkTranslate(c)); err != nil {
 		return err
 	}
 	format := render.Format(c.String("format"))
@@ -56,8 +60,18 @@ func planCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := writePlanTotal(stdout, format, mo.Model, plans, results); err != nil {
+		return err
+	}
+	reportFailures(stderr, results, c.Bool("quiet"))
+	return runEnd(c.Context, results)
+}
+
+// writePlanTotal writes the total of the videos planned, after their
+// plans: JSON as the last JSON line.
+func writePlanTotal(stdout io.Writer, format render.Format, model string, plans []*render.Plan, results []outcome) error {
 	var total render.PlanTotal
-	total.Total.Model = mo.Model
+	total.Total.Model = model
 	for i, p := range plans {
 		if results[i].err == nil && p != nil {
 			total.Add(*p)
@@ -69,11 +83,7 @@ func planCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if format == render.JSON {
 		format = render.JSONLines
 	}
-	if err := render.Write(stdout, format, total); err != nil {
-		return err
-	}
-	reportFailures(stderr, results, c.Bool("quiet"))
-	return runEnd(c.Context, results)
+	return render.Write(stdout, format, total)
 }
 
 // planOf is one video's plan.
@@ -106,6 +116,10 @@ func planOf(c *cli.Context, ctx context.Context, in input, sel selection, mo sum
 		} else {
 			p.Warnings = append(p.Warnings, "no audio stream: nothing to transcribe")
 		}
+	}
+	if c.Bool("speak") {
+		n := narration(models, c.String("tts-model"), mo, sel.extract, v, len(rep.Kept))
+		p.Narration = &n
 	}
 	return p, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/vidskim/vidskim/field"
 	"github.com/vidskim/vidskim/library"
 	"github.com/vidskim/vidskim/llm"
+	"github.com/vidskim/vidskim/narrate"
 	"github.com/vidskim/vidskim/ocr"
 	"github.com/vidskim/vidskim/summarize"
 	"github.com/vidskim/vidskim/textsafe"
@@ -129,6 +130,10 @@ func message(err error) string {
 	var le *ocr.LangError
 	if errors.As(err, &le) {
 		s += " (--ocr-lang)"
+	}
+	var line *narrate.LineError
+	if errors.As(err, &line) {
+		s += "; run again to resume (the speech so far is cached), or add --partial to leave a silence there"
 	}
 	return s
 }

@@ -39,6 +39,8 @@ type Job struct {
 	// MaxTokens limits each chunk description, MergeMaxTokens each merge;
 	// MergeBudget is the notes a merge request may carry, in tokens.
 	MaxTokens, MergeMaxTokens, MergeBudget int
+	// NoMerge is a job of descriptions only: no merge request.
+	NoMerge bool
 	// AskAgain is set when the summary may be asked for once more (an
 	// answer in the user's schema that did not validate): the final merge
 	// again, with the answer it replaces.
@@ -58,6 +60,9 @@ func (j Job) Estimate(m Model, known bool) Estimate {
 	prompt := j.ChunkPrompt/4 + 20                 // system, the user's words, the header
 	e.TextTokens = chunks*prompt + len(j.Frames)*6 // plus a [HH:MM:SS] label an image
 	merges, notes := mergePlan(chunks, j.MaxTokens, j.MergeBudget)
+	if j.NoMerge {
+		merges, notes = 0, 0
+	}
 	if j.AskAgain && merges > 0 { // the final merge carries at most a budget of notes
 		merges, notes = merges+1, notes+min(notes, j.MergeBudget)+j.MergeMaxTokens
 	}

@@ -137,7 +137,13 @@ CREATE TABLE unusable (
 	PRIMARY KEY (fingerprint, tools)
 );
 `,
-	migration2, // search, on-screen text, structured summaries, answers: migration2_search.go
+	// 2: what a run holds beyond its columns (runExtra as JSON): the range
+	// it covered, its whole usage (transcription, what the cache saved),
+	// and whether it made a summary at all.
+	`ALTER TABLE runs ADD COLUMN extra TEXT NOT NULL DEFAULT '{}';`,
+	// 3: search, on-screen text, structured summaries, answers:
+	// migration3_search.go.
+	migration3,
 }
 
 // SchemaVersion is the schema this build writes.

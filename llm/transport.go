@@ -153,7 +153,7 @@ func (t *transport) attempt(req *http.Request, n int) (*http.Response, error) {
 		}
 		return nil, t.health.netError(err)
 	}
-	if err := readAnswer(resp, t.secrets); err != nil {
+	if err := readAnswer(ctx, resp, t.secrets); err != nil {
 		if timedOut() {
 			return nil, &TimeoutError{After: t.timeout}
 		}

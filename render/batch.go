@@ -52,6 +52,7 @@ type PlanTotal struct {
 		Model         string  `json:"model"`
 		CostUSD       float64 `json:"cost_usd_at_most"`
 		Transcription float64 `json:"transcription_usd,omitempty"`
+		PriceUnknown  bool    `json:"price_unknown,omitempty"` // the model is not in the table
 	} `json:"total"`
 }
 
@@ -66,6 +67,7 @@ func (t *PlanTotal) Add(p Plan) {
 	s.OutputCeiling += p.Chosen.OutputCeiling
 	s.Model = p.Chosen.Model
 	s.CostUSD = roundUSD(s.CostUSD + p.Chosen.CostUSD)
+	s.PriceUnknown = s.PriceUnknown || !p.Chosen.Known
 	if p.Transcription != nil {
 		s.Transcription = roundUSD(s.Transcription + p.Transcription.USD)
 	}
@@ -73,8 +75,9 @@ func (t *PlanTotal) Add(p Plan) {
 
 func planTotalText(b *strings.Builder, t PlanTotal) {
 	s := t.Total
-	fmt.Fprintf(b, "==> total <==\n%d videos, %s: %d frames kept, %d requests; input tokens %d, output at most %d\ncost on %s: at most $%.4f\n",
-		s.Videos, extract.Clock(s.Duration), s.Kept, s.Requests, s.InputTokens, s.OutputCeiling, s.Model, s.CostUSD)
+	fmt.Fprintf(b, "==> total <==\n%s, %s: %s kept, %s; input tokens %d, output at most %d\ncost on %s: %s\n",
+		Count(s.Videos, "video"), extract.Clock(s.Duration), Count(s.Kept, "frame"), Count(s.Requests, "request"), s.InputTokens, s.OutputCeiling, s.Model,
+		strings.Replace(Price(s.CostUSD, !s.PriceUnknown), "$", "at most $", 1))
 	if s.Transcription > 0 {
 		fmt.Fprintf(b, "transcription: $%.4f\n", s.Transcription)
 	}

@@ -7,6 +7,6 @@
 // cleaned with textsafe and then escaped for the format (Markdown, HTML,
 // subtitles) here. It also renders search hits (text or JSON) and answers
 // (Markdown, JSON, an HTML report with the frames of the second look).
-// render sits on top: it may import summarize, ask, library, cost, llm
-// and the stages, and nothing imports it but front ends.
+// render sits on top: it may import summarize, narrate, ask, library,
+// cost, llm and the stages, and nothing imports it but front ends.
 package render

@@ -21,6 +21,8 @@ type Plan struct {
 	Checked  string   `json:"prices_checked"`
 	// Transcription is set when the run transcribes the audio.
 	Transcription *cost.TranscriptionCost `json:"transcription,omitempty"`
+	// Narration is set when the run speaks its narration (--speak).
+	Narration *cost.Narration `json:"narration,omitempty"`
 	// OCR is set when the run reads the text on the kept frames.
 	OCR *OCRPlan `json:"ocr,omitempty"`
 }
@@ -42,15 +44,18 @@ func planText(b *strings.Builder, p Plan) {
 	if p.Frames.Dropped > 0 {
 		fmt.Fprintf(b, " (%d more dropped by --max-frames)", p.Frames.Dropped)
 	}
-	fmt.Fprintf(b, "\nrequests: %d (%d frames a request, detail %s, plus merging)\n", e.Requests, p.PerReq, p.Detail)
+	fmt.Fprintf(b, "\nrequests: %d (%s a request, detail %s, plus merging)\n", e.Requests, Count(p.PerReq, "frame"), p.Detail)
 	fmt.Fprintf(b, "input tokens: %d (images %d, text %d); output at most %d\n", e.InputTokens, e.ImageTokens, e.TextTokens, e.OutputCeiling)
-	fmt.Fprintf(b, "cost on %s: at most $%.4f (input $%.4f, output at most $%.4f)\n", e.Model, e.CostUSD, e.InputCostUSD, e.OutputCostUSD)
+	if e.Known {
+		fmt.Fprintf(b, "cost on %s: at most $%.4f (input $%.4f, output at most $%.4f)\n", e.Model, e.CostUSD, e.InputCostUSD, e.OutputCostUSD)
+	} else {
+		fmt.Fprintf(b, "cost on %s: price unknown\n", e.Model)
+	}
 	if t := p.Transcription; t != nil {
-		price := fmt.Sprintf("$%.4f", t.USD)
-		if !t.Known {
-			price = "unknown price"
-		}
-		fmt.Fprintf(b, "transcription: %.1f minutes of audio on %s: %s\n", t.Minutes, t.Model, price)
+		fmt.Fprintf(b, "transcription: %.1f minutes of audio on %s: %s\n", t.Minutes, t.Model, Price(t.USD, t.Known))
+	}
+	if n := p.Narration; n != nil {
+		narrationText(b, *n)
 	}
 	if o := p.OCR; o != nil {
 		fmt.Fprintf(b, "ocr: %d frames to read, %.2f s each (measured on %d), %d at once: about %.1f s, beside decoding\n",
@@ -63,7 +68,21 @@ func planText(b *strings.Builder, p Plan) {
 	tw := tabwriter.NewWriter(b, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "model\timage tokens\tinput tokens\tcost at most")
 	for _, o := range append([]cost.Estimate{e}, p.Others...) {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t$%.4f\n", o.Model, o.ImageTokens, o.InputTokens, o.CostUSD)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\n", o.Model, o.ImageTokens, o.InputTokens, Price(o.CostUSD, o.Known))
 	}
 	tw.Flush()
+}
+
+// narrationText says how long the spoken narration can be and what it
+// costs.
+func narrationText(b *strings.Builder, n cost.Narration) {
+	price := fmt.Sprintf("$%.4f", n.USD)
+	if !n.Known {
+		price = "unknown price"
+	}
+	fmt.Fprintf(b, "narration: at most %s spoken, about %d words (%d characters) on %s: %s\n",
+		extract.Clock(n.Seconds), n.Words, n.Characters, n.Model, price)
+	if n.ShortenRequests > 0 {
+		fmt.Fprintf(b, "shortening lines that run long: at most %d requests, $%.4f\n", n.ShortenRequests, n.ShortenUSD)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/vidskim/vidskim/extract"
 	"github.com/vidskim/vidskim/llm"
 	"github.com/vidskim/vidskim/schema"
 )
@@ -39,10 +40,11 @@ func merge(ctx context.Context, k *caller, opts Options, notes []Note) (merged, 
 		next := make([]Note, 0, len(groups))
 		for _, g := range groups {
 			start, end := g[0].Start, g[len(g)-1].End
+			part := fmt.Sprintf("merge round %d %s-%s", round, extract.Clock(start), extract.Clock(end))
 			req, err := mergeRequest(ctx, k, opts, opts.system("partial"), g, start, end+1)
 			var a llm.Answer
 			if err == nil {
-				a, err = k.ask(ctx, req)
+				a, err = k.ask(ctx, part, req)
 			}
 			m.usage.count(a)
 			if err != nil {
@@ -77,12 +79,13 @@ func finalMerge(ctx context.Context, k *caller, opts Options, notes []Note, m *m
 		return llm.Answer{}, err
 	}
 	if opts.Schema == nil {
-		a, err := k.ask(ctx, req)
+		a, err := k.ask(ctx, "merge", req)
 		m.usage.count(a)
 		return a, err
 	}
 	req.System += "\n\nWrite the summary as the JSON document the user's schema describes, filling its fields from the notes only."
-	answers, doc, err := schema.Ask(ctx, k.ask, req, opts.Schema)
+	send := func(ctx context.Context, r llm.ChatRequest) (llm.Answer, error) { return k.ask(ctx, "merge", r) }
+	answers, doc, err := schema.Ask(ctx, send, req, opts.Schema)
 	for _, a := range answers {
 		m.usage.count(a)
 	}

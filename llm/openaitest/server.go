@@ -67,10 +67,16 @@ type Server struct {
 	// SpeechText, when set, is the text of the i-th stretch of speech
 	// heard in the n-th upload to /audio/transcriptions.
 	SpeechText func(n, i int) string
+	// SpeechScript, when set, may answer a valid /audio/speech request
+	// itself (a failure, say); a zero Reply means the tone.
+	SpeechScript func(s Spoken) Reply
+
+	speechSchema, translationSchema *jsonschema.Schema
 
 	mu             sync.Mutex
 	requests       []Request
 	transcriptions []Transcription
+	spoken         []Spoken
 	n              atomic.Int64
 	start          sync.Once
 }
@@ -81,7 +87,9 @@ type Server struct {
 // request, even one from another process.
 func New(t testing.TB) *Server {
 	t.Helper()
-	s := &Server{t: t, schema: loadSchema(t)}
+	s := &Server{t: t, schema: loadSchema(t, "chat-schema.json", "CreateChatCompletionRequest"),
+		speechSchema:      loadSchema(t, "audio-schema.json", "CreateSpeechRequest"),
+		translationSchema: loadSchema(t, "audio-schema.json", "CreateTranslationRequest")}
 	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.handle))
 	t.Cleanup(func() {
 		s.start.Do(func() {}) // never started: nothing to wait for
@@ -105,8 +113,12 @@ func (s *Server) Requests() []Request {
 }
 
 func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
-	if strings.HasSuffix(r.URL.Path, "/audio/transcriptions") {
+	switch {
+	case strings.HasSuffix(r.URL.Path, "/audio/transcriptions"), strings.HasSuffix(r.URL.Path, "/audio/translations"):
 		s.handleTranscription(w, r)
+		return
+	case strings.HasSuffix(r.URL.Path, "/audio/speech"):
+		s.handleSpeech(w, r)
 		return
 	}
 	req := Request{N: int(s.n.Add(1)), ctx: r.Context(), Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone()}
@@ -188,11 +200,12 @@ func completion(req Request, reply Reply) map[string]any {
 	}
 }
 
-// loadSchema compiles the request schema from the repository's testdata.
-func loadSchema(t testing.TB) *jsonschema.Schema {
+// loadSchema compiles the schema called name in file, one of the cuts of
+// OpenAI's OpenAPI document in the repository's testdata/openai.
+func loadSchema(t testing.TB, file, name string) *jsonschema.Schema {
 	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	path := filepath.Join(filepath.Dir(file), "..", "..", "testdata", "openai", "chat-schema.json")
+	_, self, _, _ := runtime.Caller(0)
+	path := filepath.Join(filepath.Dir(self), "..", "..", "testdata", "openai", file)
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatalf("openaitest: %v", err)
@@ -203,10 +216,10 @@ func loadSchema(t testing.TB) *jsonschema.Schema {
 		t.Fatalf("openaitest: schema: %v", err)
 	}
 	c := jsonschema.NewCompiler()
-	if err := c.AddResource("chat-schema.json", doc); err != nil {
+	if err := c.AddResource(file, doc); err != nil {
 		t.Fatalf("openaitest: schema: %v", err)
 	}
-	sch, err := c.Compile("chat-schema.json#/components/schemas/CreateChatCompletionRequest")
+	sch, err := c.Compile(file + "#/components/schemas/" + name)
 	if err != nil {
 		t.Fatalf("openaitest: schema: %v", err)
 	}

@@ -1,12 +1,12 @@
 package library
 
-// migration2 adds what asking the videos needs: the full-text index of
+// migration3 adds what asking the videos needs: the full-text index of
 // everything runs produced (FTS5, kept in step by triggers on search_docs,
 // whose rows go with their run), the text read on kept frames, the summary
 // in the user's JSON schema, and the answers to questions with the runs
 // they drew on. It indexes what earlier versions recorded, so an existing
 // library is searchable at once.
-const migration2 = `
+const migration3 = `
 ALTER TABLE runs ADD COLUMN structured TEXT; -- the summary as JSON in the user's schema (--schema), or NULL
 CREATE TABLE screen_texts (
 	run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
