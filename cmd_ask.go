@@ -14,7 +14,9 @@ import (
 	"github.com/vidskim/vidskim/ask"
 	"github.com/vidskim/vidskim/cost"
 	"github.com/vidskim/vidskim/library"
+	"github.com/vidskim/vidskim/llm"
 	"github.com/vidskim/vidskim/render"
+	"github.com/vidskim/vidskim/summarize"
 )
 
 // askCommand is `vidskim ask`.
@@ -65,7 +67,7 @@ func askCmd(c *cli.Context, stdout, stderr io.Writer) error {
 		return err
 	}
 	o.Search = searcher(s.lib, vs)
-	res, err := ask.Run(c.Context, s.client, vs, o)
+	res, err := ask.Run(c.Context, summarize.Told(s.client, requestLogger(s.log), askPart), vs, o)
 	res.Summarizing = summarizing(vs)
 	if err != nil && !errors.Is(err, ask.ErrIncomplete) || c.Context.Err() != nil {
 		return errors.Join(err, c.Context.Err())
@@ -193,4 +195,15 @@ func recordAnswer(ctx context.Context, s *session, res *ask.Result) {
 		return
 	}
 	res.ID = id
+}
+
+// askPart names a request of a question in the --verbose log: the second
+// look is the one with frames.
+func askPart(req llm.ChatRequest) string {
+	for _, p := range req.User {
+		if p.Image != nil {
+			return "second look"
+		}
+	}
+	return "answer"
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/vidskim/vidskim/llm"
 	"github.com/vidskim/vidskim/narrate"
 	"github.com/vidskim/vidskim/ocr"
+	"github.com/vidskim/vidskim/render"
 	"github.com/vidskim/vidskim/summarize"
 	"github.com/vidskim/vidskim/textsafe"
 )
@@ -81,7 +82,7 @@ func exitCode(ctx context.Context, err error, stderr io.Writer) int {
 type unsupportedCitations struct{ n, of int }
 
 func (e unsupportedCitations) Error() string {
-	return fmt.Sprintf("%d of the answer's %d citations are not supported by the notes it was given: each is marked unsupported in the output", e.n, e.of)
+	return fmt.Sprintf("%d of the answer's %s %s not supported by the notes it was given: each is marked unsupported in the output", e.n, render.Count(e.of, "citation"), render.IsAre(e.n))
 }
 
 // flagName is how the CLI names a library's option: as its flag.

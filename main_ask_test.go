@@ -84,7 +84,7 @@ func TestAskCitesAndChecks(t *testing.T) {
 	srv.Script = answerScript(drivewayNotes, "The red van arrives at [00:00:06] and is still there at [00:00:10]; it leaves at [00:01:30].")
 	args := []string{"ask", driveway, "When does the van arrive?", "--base-url", srv.BaseURL(), "--frames-per-request", "1", "--format", "json", "-q"}
 	code, out, stderr := vidskim(t, args...)
-	if code != exitUnsupported || !strings.Contains(stderr, "citations are not supported by the notes") || strings.Count(stderr, "\n") != 1 {
+	if code != exitUnsupported || !strings.Contains(stderr, "1 of the answer's 3 citations is not supported by the notes") || strings.Count(stderr, "\n") != 1 {
 		t.Fatalf("exit %d, want %d: %s", code, exitUnsupported, stderr)
 	}
 	a := decodeAsk(t, out)
@@ -170,7 +170,8 @@ func TestAskSelectsRelevantNotes(t *testing.T) {
 
 // TestAskLook: the second look decodes frames around each cited moment,
 // sends them at high detail with the question and the first answer, and
-// the output (and the report) shows the frames beside the new answer.
+// the output (and the report) shows the frames beside the new answer;
+// --verbose logs both requests as a run's are.
 func TestAskLook(t *testing.T) {
 	openaitest.NeedFFmpeg(t)
 	srv := openaitest.New(t)
@@ -185,9 +186,12 @@ func TestAskLook(t *testing.T) {
 	}
 	report := filepath.Join(t.TempDir(), "answer.html")
 	code, out, stderr := vidskim(t, "ask", driveway, "When does the van arrive?", "--look", "--base-url", srv.BaseURL(),
-		"--format", "json", "--report", report, "-q")
+		"--format", "json", "--report", report, "--verbose")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "vidskim: request part=answer images=0 ") || !strings.Contains(stderr, `vidskim: request part="second look" images=`) {
+		t.Errorf("--verbose does not log both requests of the question:\n%s", stderr)
 	}
 	reqs := srv.Requests()[before:]
 	if len(reqs) != 2 || len(reqs[0].Images) != 0 || len(reqs[1].Images) < 2 {

@@ -37,7 +37,8 @@ func formatScript(describe func(string) string, n *int, answers ...string) func(
 // (json_schema, strict, where asked; JSON mode with the schema in the
 // prompt by default on other servers), validates it, asks once more when
 // it does not validate, and fails clearly when it still does not; the
-// first answer is cached, the retry only when valid.
+// first answer is cached, the retry only when valid; a schema with
+// subtitles (no summary) is refused.
 func TestSummarizeSchema(t *testing.T) {
 	openaitest.NeedFFmpeg(t)
 	srv := openaitest.New(t)
@@ -73,8 +74,8 @@ func TestSummarizeSchema(t *testing.T) {
 		if retry := strings.Join(reqs[len(reqs)-1].Texts, "\n"); !strings.Contains(retry, badEvents) || !strings.Contains(retry, "not valid against the JSON Schema") {
 			t.Errorf("the retry does not say what was wrong:\n%s", retry)
 		}
-		if code, _, _ := run(t, &n, []string{badEvents}, "--schema-mode", "json_schema"); code != 0 || n != 2 {
-			t.Errorf("run again: exit %d, %d more requests for JSON: both answers should be cached", code, n-2)
+		if code, _, stderr := run(t, &n, []string{badEvents}, "--schema-mode", "json_schema"); code != 0 || n != 2 {
+			t.Errorf("run again: exit %d, %d more requests for JSON: both answers should be cached: %s", code, n-2, stderr)
 		}
 	})
 	t.Run("JSON mode on another server", func(t *testing.T) {
@@ -111,6 +112,11 @@ func TestSummarizeSchema(t *testing.T) {
 			if code != exitUsage || !strings.Contains(stderr, "--schema") {
 				t.Errorf("schema %s: exit %d: %s", doc, code, stderr)
 			}
+		}
+		// Subtitles of the descriptions make no summary for the schema to shape.
+		code, _, stderr := vidskim(t, "summarize", driveway, "--base-url", srv.BaseURL(), "--schema", eventsSchema, "--format", "srt")
+		if code != exitUsage || !strings.Contains(stderr, "--schema shapes the summary, and --format srt makes none") {
+			t.Errorf("--schema with --format srt: exit %d: %s", code, stderr)
 		}
 		if len(srv.Requests()) != before {
 			t.Error("a bad schema cost requests")

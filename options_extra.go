@@ -25,6 +25,15 @@ func loadSchema(c *cli.Context) (*schema.Schema, error) {
 	return s, nil
 }
 
+// summarySchema reads --schema for summarize: a run that makes no summary
+// (subtitles of the descriptions) would have nothing for it to shape.
+func summarySchema(c *cli.Context, s *session) (err error) {
+	if s.mo.Schema, err = loadSchema(c); err != nil || s.mo.Schema == nil || !s.mo.DescriptionsOnly {
+		return err
+	}
+	return usageError{fmt.Errorf("--schema shapes the summary, and --format %s makes none: use md or json, or add --report", s.format)}
+}
+
 // schemaMode reads --schema-mode into cfg.
 func schemaMode(c *cli.Context, cfg *llm.Config) error {
 	switch m := c.String("schema-mode"); m {

@@ -26,7 +26,7 @@ func askMarkdown(b *strings.Builder, r ask.Result) {
 		fmt.Fprintf(b, "> **INCOMPLETE**: the answer was %s.\n\n", r.Incomplete)
 	}
 	if r.Unsupported > 0 {
-		fmt.Fprintf(b, "> **UNSUPPORTED**: %d of %d citations are not backed by the notes the model was given.\n\n", r.Unsupported, len(r.Citations))
+		fmt.Fprintf(b, "> **UNSUPPORTED**: %d of %s %s not backed by the notes the model was given.\n\n", r.Unsupported, Count(len(r.Citations), "citation"), IsAre(r.Unsupported))
 	}
 	for _, w := range r.Warnings {
 		fmt.Fprintf(b, "> Warning: %s\n\n", mdText(w))
@@ -50,11 +50,11 @@ func askMarkdown(b *strings.Builder, r ask.Result) {
 		fmt.Fprintf(b, "%d. %s (%s), run %d, %s\n", v.N, mdEscape(v.Path), extract.Clock(v.Duration), v.Run, v.From)
 	}
 	n, u := r.Notes, r.Usage
-	fmt.Fprintf(b, "\n---\nNotes given: %d of %d moments (%d tokens)", n.Given, n.Total, n.Tokens)
+	fmt.Fprintf(b, "\n---\nNotes given: %d of %s (%d tokens)", n.Given, Count(n.Total, "moment"), n.Tokens)
 	if n.Selected {
 		b.WriteString(", chosen by search")
 	}
-	fmt.Fprintf(b, ". Usage: %d requests, %d prompt tokens, %d completion tokens; %d answers from the cache", u.Requests, u.PromptTokens, u.CompletionTokens, u.Cached)
+	fmt.Fprintf(b, ". Usage: %s, %d prompt tokens, %d completion tokens; %s from the cache", Count(u.Requests, "request"), u.PromptTokens, u.CompletionTokens, Count(u.Cached, "answer"))
 	if u.CostUSD > 0 {
 		fmt.Fprintf(b, "; $%.4f", u.CostUSD)
 	}

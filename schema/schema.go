@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -141,7 +142,10 @@ func unfence(text string) string {
 	return t
 }
 
-// oneLine is a validator's message on one line, without its header.
+// oneLine is a validator's message on one line, without its header, its
+// parts sorted: the validator walks properties in map order, and the
+// message goes into the retry's prompt, whose cache key must not change
+// from run to run.
 func oneLine(err error) string {
 	lines := strings.Split(strings.TrimSpace(err.Error()), "\n")
 	if len(lines) > 1 && strings.HasPrefix(lines[0], "jsonschema") {
@@ -150,6 +154,7 @@ func oneLine(err error) string {
 	for i, l := range lines {
 		lines[i] = strings.TrimLeft(strings.TrimSpace(l), "- ")
 	}
+	slices.Sort(lines)
 	return strings.Join(lines, "; ")
 }
 

@@ -60,6 +60,13 @@ func TestValidate(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), "\n") {
 		t.Errorf("the error is not one line: %q", err)
 	}
+	// The message goes into the retry's prompt: the same every time, so
+	// the retry's cache key is too.
+	for range 50 {
+		if _, again := s.Validate(`{"events":[{"time":"6 s","kind":"truck"}]}`); again == nil || again.Error() != err.Error() {
+			t.Fatalf("the error changed: %q, then %q", err, again)
+		}
+	}
 }
 
 // TestAskRetriesOnce: an invalid answer is asked once more with what was
