@@ -34,6 +34,7 @@ var allowedImports = map[string][]string{
 	"ocr":            {"textsafe"},
 	"schema":         {"llm"},
 	"ask":            {"chunk", "cost", "extract", "library", "llm", "schema", "summarize"},
+	"serve":          {"ask", "extract", "library", "summarize", "textsafe"},
 	".":              nil, // the CLI may import any
 }
 

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/vidskim/vidskim/ask"
+	"github.com/vidskim/vidskim/serve"
+)
+
+// serveCommand is `vidskim serve`.
+func serveCommand(stdout, stderr io.Writer) *cli.Command {
+	return &cli.Command{
+		Name:   "serve",
+		Usage:  "a local web app over the library: every video with its frames, notes, transcript and summary, search, and questions whose cited moments play in the browser",
+		Flags:  serveFlags(),
+		Action: func(c *cli.Context) error { return serveCmd(c, stdout, stderr) },
+	}
+}
+
+// serveCmd serves the library until interrupted. The model settings are
+// read and checked now, for the questions its pages ask; the API key
+// stays in this process and never reaches a page.
+func serveCmd(c *cli.Context, stdout, stderr io.Writer) error {
+	if c.NArg() > 0 {
+		return usageError{fmt.Errorf("serve takes no arguments, got %q: it serves the whole library (--library to choose one)", c.Args().First())}
+	}
+	addr, token := c.String("addr"), c.String("token")
+	if err := serve.CheckAddr(addr, token); err != nil {
+		return usageError{fmt.Errorf("--addr %w", err)}
+	}
+	log := newLogger(c, stderr)
+	s, err := newSession(c, log)
+	if err != nil {
+		return err
+	}
+	base, err := askOptions(c, s, "")
+	if err != nil {
+		return err
+	}
+	if err := s.connect(s.mo.Concurrency); err != nil {
+		return err
+	}
+	defer s.close()
+	srv, err := serve.New(serve.Options{Library: s.lib, Token: token, Locate: locateVideo, Frames: reportFrames, Ask: serveAsk(c, s, base), Log: log})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return usageError{fmt.Errorf("--addr %w", err)}
+	}
+	url := "http://" + ln.Addr().String() + "/"
+	if token != "" {
+		url += "?token=" + token
+	}
+	fmt.Fprintf(stdout, "vidskim: serving %s at %s (Ctrl-C stops)\n", s.lib.Path(), url)
+	return serveUntilDone(c.Context, srv, ln)
+}
+
+// serveUntilDone serves on ln until ctx ends, then lets the requests in
+// flight finish for a few seconds.
+func serveUntilDone(ctx context.Context, h http.Handler, ln net.Listener) error {
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		BaseContext: func(net.Listener) context.Context { return ctx }}
+	done := make(chan error, 1)
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		done <- hs.Shutdown(sctx)
+	}()
+	if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return <-done
+}
+
+// serveAsk answers a page's question from the stored runs it names, as
+// ask does (same checks, cache and library record), within --max-cost
+// and --max-requests, lowered by the page's own cap.
+func serveAsk(c *cli.Context, s *session, base ask.Options) func(context.Context, serve.Question) (ask.Result, error) {
+	return func(ctx context.Context, q serve.Question) (ask.Result, error) {
+		o := base
+		o.Question, o.Look = q.Text, q.Look
+		b := budget{c.Int("max-requests"), c.Float64("max-cost")}
+		if q.MaxCostUSD > 0 && (b.usd <= 0 || q.MaxCostUSD < b.usd) {
+			b.usd = q.MaxCostUSD
+		}
+		if _, _, err := reserveAnswer(b, s, o); err != nil {
+			return ask.Result{}, err
+		}
+		var vs []ask.Video
+		for _, st := range q.Runs {
+			vs = append(vs, storedVideo(ctx, len(vs)+1, st, q.Look))
+		}
+		o.Search = searcher(s.lib, vs)
+		res, err := ask.Run(ctx, s.client, vs, o)
+		if err == nil || errors.Is(err, ask.ErrIncomplete) {
+			recordAnswer(ctx, s, &res)
+		}
+		return res, err
+	}
+}
