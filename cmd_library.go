@@ -13,7 +13,9 @@ import (
 
 	"github.com/vidskim/vidskim/extract"
 	"github.com/vidskim/vidskim/library"
+	"github.com/vidskim/vidskim/outfile"
 	"github.com/vidskim/vidskim/render"
+	"github.com/vidskim/vidskim/serve"
 	"github.com/vidskim/vidskim/summarize"
 )
 
@@ -151,11 +153,35 @@ func libraryShow(c *cli.Context, stdout io.Writer) error {
 		return err
 	}
 	if format == render.HTML {
-		if st.Result.Images, err = reportFrames(c.Context, st); err != nil {
-			return err
-		}
+		return exportPage(c, lib, st, stdout)
 	}
 	return writeDoc(c.Context, "out", c.String("out"), format, st.Result, stdout, stdout)
+}
+
+// exportPage writes the video page of vidskim serve as one file: its
+// frames inline, its player reading the video where it is now.
+func exportPage(c *cli.Context, lib *library.Library, st library.Stored, stdout io.Writer) error {
+	frames, err := reportFrames(c.Context, st)
+	if err != nil {
+		return err
+	}
+	runs, err := lib.Runs(c.Context, st.VideoID)
+	if err != nil {
+		return err
+	}
+	v, _ := locateVideo(c.Context, st)
+	page, err := serve.Export(st, len(runs), v, frames)
+	if err != nil {
+		return err
+	}
+	if out := c.String("out"); out != "" && out != "-" {
+		if err := outfile.Write(c.Context, out, page, 0o644); err != nil {
+			return fmt.Errorf("--out %w (not written)", err)
+		}
+		return nil
+	}
+	_, err = stdout.Write(page)
+	return err
 }
 
 // reportFrames decodes the run's frames again from wherever the video

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/vidskim/vidskim/ask"
+	"github.com/vidskim/vidskim/library"
 	"github.com/vidskim/vidskim/serve"
 )
 
@@ -37,19 +39,12 @@ func serveCmd(c *cli.Context, stdout, stderr io.Writer) error {
 		return usageError{fmt.Errorf("--addr %w", err)}
 	}
 	log := newLogger(c, stderr)
-	s, err := newSession(c, log)
+	lib, asker, stop, err := serveBackends(c, log, stderr)
 	if err != nil {
 		return err
 	}
-	base, err := askOptions(c, s, "")
-	if err != nil {
-		return err
-	}
-	if err := s.connect(s.mo.Concurrency); err != nil {
-		return err
-	}
-	defer s.close()
-	srv, err := serve.New(serve.Options{Library: s.lib, Token: token, Locate: locateVideo, Frames: reportFrames, Ask: serveAsk(c, s, base), Log: log})
+	defer stop()
+	srv, err := serve.New(serve.Options{Library: lib, Token: token, Locate: locateVideo, Frames: reportFrames, Ask: asker, Log: log})
 	if err != nil {
 		return err
 	}
@@ -61,8 +56,40 @@ func serveCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if token != "" {
 		url += "?token=" + token
 	}
-	fmt.Fprintf(stdout, "vidskim: serving %s at %s (Ctrl-C stops)\n", s.lib.Path(), url)
+	fmt.Fprintf(stdout, "vidskim: serving %s at %s (Ctrl-C stops)\n", lib.Path(), url)
 	return serveUntilDone(c.Context, srv, ln)
+}
+
+// serveBackends opens the library and, when a model is set, the session
+// the pages' questions are asked through; without one (no key, no
+// --base-url) the library is still served, without the ask form.
+func serveBackends(c *cli.Context, log *slog.Logger, stderr io.Writer) (*library.Library, func(context.Context, serve.Question) (ask.Result, error), func(), error) {
+	key, err := apiKey(c, "api-key")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if key == "" && c.String("base-url") == "" && c.String("azure-endpoint") == "" {
+		lib, err := openLibrary(c)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if !c.Bool("quiet") {
+			fmt.Fprintln(stderr, "vidskim: no model is set (OPENAI_API_KEY, --api-key-file or --base-url): the pages ask no questions")
+		}
+		return lib, nil, func() { lib.Close() }, nil
+	}
+	s, err := newSession(c, log)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	base, err := askOptions(c, s, "")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := s.connect(s.mo.Concurrency); err != nil {
+		return nil, nil, nil, err
+	}
+	return s.lib, serveAsk(c, s, base), s.close, nil
 }
 
 // serveUntilDone serves on ln until ctx ends, then lets the requests in
