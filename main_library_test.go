@@ -69,7 +69,7 @@ func TestLibraryHTML(t *testing.T) {
 	code, html, stderr := vidskim(t, "library", "show", video, "--format", "html")
 	frames := regexp.MustCompile(`src="data:image/jpeg;base64,[^"]+"`)
 	if code != 0 || !slices.Equal(frames.FindAllString(html, -1), frames.FindAllString(string(readFile(t, report)), -1)) ||
-		!strings.Contains(html, `<video id="player" controls preload="metadata" src="file://`+video+`"`) {
+		!strings.Contains(html, `<video id="player" controls preload="auto" src="file://`+video+`"`) {
 		t.Errorf("html from the library lacks the report's frames or the player (exit %d, %s)", code, stderr)
 	}
 	moved := filepath.Join(t.TempDir(), "moved.mp4")

@@ -81,17 +81,11 @@ func TestServeInBrowser(t *testing.T) {
 	if fmt.Sprint(cites) != "[[00:00:06] [00:00:09] [00:00:40] bad]" {
 		t.Errorf("citation links %q", cites)
 	}
-	if shot := os.Getenv("VIDSKIM_SERVE_SCREENSHOT"); shot != "" {
-		png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
-		if err != nil || os.WriteFile(shot, png, 0o644) != nil {
-			t.Fatalf("screenshot: %v", err)
-		}
-	}
 	b.run(t, "citation", chromedp.Click(chromedp.CSS(`#answer .prose a.t[data-t="9"]`)))
 	b.seeksTo(t, "the citation [00:00:09]", 9)
 
 	checkHostilePage(t, b, base)
-	checkTranscriptAndNoPlay(t, b, base)
+	checkTranscriptAndNoPlay(t, b, srv, base)
 	checkExport(t, b, driveway)
 	b.checkNoProblems(t)
 }
@@ -119,7 +113,7 @@ func checkHostilePage(t *testing.T, b *browser, base string) {
 	}
 }
 
-func checkTranscriptAndNoPlay(t *testing.T, b *browser, base string) {
+func checkTranscriptAndNoPlay(t *testing.T, b *browser, srv *openaitest.Server, base string) {
 	openPage(t, b, base, "sample.mp4")
 	b.run(t, "sample", chromedp.WaitVisible(chromedp.ID("player")), chromedp.Click(chromedp.CSS(`.chunk[data-start="8"] .desc .range`)))
 	b.seeksTo(t, "the sample's notes from 8 s", 8)
@@ -130,6 +124,9 @@ func checkTranscriptAndNoPlay(t *testing.T, b *browser, base string) {
 		t.Fatalf("transcript line at %q", line)
 	}
 	b.seeksTo(t, "the transcript line", at)
+	if shot := os.Getenv("VIDSKIM_SERVE_SCREENSHOT"); shot != "" {
+		screenshotVideoPage(t, b, srv, shot)
+	}
 
 	openPage(t, b, base, "offset.ts")
 	msg := eval[string](t, b, `document.getElementById("noplay").textContent`)
@@ -137,6 +134,25 @@ func checkTranscriptAndNoPlay(t *testing.T, b *browser, base string) {
 		t.Errorf("offset.ts: no word that it cannot play (%q), or a player", msg)
 	}
 	b.waitFor(t, "offset.ts frames", `document.querySelectorAll("img.thumb").length > 0 && [...document.querySelectorAll("img.thumb")].every(i => i.complete && i.naturalWidth > 0)`)
+}
+
+// screenshotVideoPage saves the README's picture of a video page: the
+// sample, asked about, at a cited moment.
+func screenshotVideoPage(t *testing.T, b *browser, srv *openaitest.Server, png string) {
+	srv.Script = answerScript(drivewayNotes, "Colour bars fill the screen from [00:00:04] to [00:00:08]; then a yellow box crosses a blue field [00:00:09]. Nothing happens at [00:00:40]: the video ends at 12 s.")
+	b.run(t, "ask the sample", chromedp.SendKeys(chromedp.ID("q"), "When do the colour bars show?"), chromedp.Submit(chromedp.ID("q")),
+		chromedp.WaitVisible(chromedp.ID("answer")), chromedp.WaitVisible(chromedp.ID("player")),
+		chromedp.Click(chromedp.CSS(`#answer .prose a.t[data-t="9"]`)))
+	b.seeksTo(t, "the sample's citation", 9)
+	b.waitFor(t, "the picture at 9 s", `(() => { const v = document.getElementById("player"); return !v.seeking && v.readyState >= 3; })()`)
+	eval[any](t, b, `window.scrollTo(0, 0)`)
+	shot, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
+	if err == nil {
+		err = os.WriteFile(png, shot, 0o644)
+	}
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
 }
 
 // checkExport: library show --format html is the same page in one file,

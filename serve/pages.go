@@ -59,7 +59,11 @@ type page struct {
 // render writes a page whole, or an error if it did not render.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name, title string, body any) {
 	var b bytes.Buffer
-	if err := pages[name].Execute(&b, page{Title: title, Query: r.FormValue("q"), Body: body}); err != nil {
+	p := page{Title: title, Body: body}
+	if name == "search" {
+		p.Query = r.URL.Query().Get("q") // not a question asked on the page
+	}
+	if err := pages[name].Execute(&b, p); err != nil {
 		s.o.Log.Error("serve: render", "page", name, "error", err)
 		http.Error(w, "vidskim serve: the page did not render (see the server's log)", http.StatusInternalServerError)
 		return
@@ -144,7 +148,7 @@ type snip struct {
 }
 
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
-	q := strings.TrimSpace(r.FormValue("q"))
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	v := searchView{Query: q}
 	if q != "" {
 		hits, err := s.o.Library.Search(r.Context(), q, library.SearchOptions{Limit: 100})
