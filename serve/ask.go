@@ -61,7 +61,7 @@ func (s *Server) askVideo(w http.ResponseWriter, r *http.Request) {
 		if video == v.ID {
 			return here(t)
 		}
-		return at(video)(t)
+		return momentIn(video)(t)
 	}, ids)
 	s.render(w, r, "video", v.Name, v)
 }
@@ -90,7 +90,7 @@ func (s *Server) askLibrary(w http.ResponseWriter, r *http.Request) {
 		sts = append(sts, st)
 		ids[id] = library.Fingerprint{Key: st.Fingerprint}.ID()
 	}
-	lv.Answer = s.answer(r, sts, func(video string, t float64) string { return at(video)(t) }, ids)
+	lv.Answer = s.answer(r, sts, func(video string, t float64) string { return momentIn(video)(t) }, ids)
 	s.render(w, r, "library", "library", lv)
 }
 

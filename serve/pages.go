@@ -163,7 +163,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 		for _, g := range library.Group(hits) {
 			sv := searchVideo{ID: g.ID, Name: textsafe.Line(filepath.Base(g.Path)), Path: g.Path, Duration: g.Duration}
 			for _, h := range g.Hits {
-				sv.Hits = append(sv.Hits, searchHit{Kind: h.Kind, Start: h.Start, End: h.End, Href: at(g.ID)(h.Start), Snippet: snippet(h)})
+				sv.Hits = append(sv.Hits, searchHit{Kind: h.Kind, Start: h.Start, End: h.End, Href: momentIn(g.ID)(h.Start), Snippet: snippet(h)})
 			}
 			v.Videos = append(v.Videos, sv)
 		}

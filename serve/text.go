@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/vidskim/vidskim/ask"
 	"github.com/vidskim/vidskim/textsafe"
@@ -32,21 +31,11 @@ func linkify(text string, href func(float64) string) []piece {
 	var out []piece
 	at := 0
 	for _, m := range stamp.FindAllStringSubmatchIndex(text, -1) {
-		t := seconds(text[m[2]:m[3]])
+		t := ask.Seconds(text[m[2]:m[3]])
 		out = append(out, piece{Text: text[at:m[0]]}, piece{Text: text[m[0]:m[1]], Link: true, T: t, Href: href(t)})
 		at = m[1]
 	}
 	return append(out, piece{Text: text[at:]})
-}
-
-// seconds reads [HH:]MM:SS[.mmm].
-func seconds(s string) float64 {
-	total := 0.0
-	for _, p := range strings.Split(s, ":") {
-		v, _ := strconv.ParseFloat(p, 64)
-		total = total*60 + v
-	}
-	return total
 }
 
 // answerPieces cuts an answer at the citations ask found and checked,
@@ -75,8 +64,8 @@ func answerPieces(answer string, cs []ask.Citation, href func(video int, t float
 // here links to a moment of the page's own video.
 func here(t float64) string { return fmt.Sprintf("#t=%s", secs(t)) }
 
-// at links to a moment of video id.
-func at(id string) func(float64) string {
+// momentIn links to a moment of video id.
+func momentIn(id string) func(float64) string {
 	return func(t float64) string { return "/v/" + id + here(t) }
 }
 
