@@ -83,6 +83,7 @@ func TestServeInBrowser(t *testing.T) {
 	}
 	b.run(t, "citation", chromedp.Click(chromedp.CSS(`#answer .prose a.t[data-t="9"]`)))
 	b.seeksTo(t, "the citation [00:00:09]", 9)
+	checkLibraryAsk(t, b, srv, base)
 
 	checkHostilePage(t, b, base)
 	checkTranscriptAndNoPlay(t, b, srv, base)
@@ -97,6 +98,29 @@ func openPage(t *testing.T, b *browser, base, name string) {
 	b.run(t, "open "+name, chromedp.Navigate(base), chromedp.WaitVisible(chromedp.CSS("tr.video")),
 		chromedp.Click(chromedp.JSPath(fmt.Sprintf(`[...document.querySelectorAll("a.name")].find(a => a.textContent === %q)`, name))),
 		chromedp.WaitVisible(chromedp.CSS("h1")))
+}
+
+// checkLibraryAsk: a question over the whole library cites a moment of
+// one video; its link opens that video there.
+func checkLibraryAsk(t *testing.T, b *browser, srv *openaitest.Server, base string) {
+	numbered := regexp.MustCompile(`Video (\d+): \S*driveway\.mp4`)
+	srv.Script = notesScript(drivewayNotes, func(r openaitest.Request) string {
+		if m := numbered.FindStringSubmatch(strings.Join(r.Texts, "\n")); m != nil {
+			return "The van arrives at [video " + m[1] + " 00:00:06]."
+		}
+		return "The notes name no driveway."
+	})
+	b.run(t, "library ask", chromedp.Navigate(base), chromedp.WaitVisible(chromedp.ID("q")),
+		chromedp.SendKeys(chromedp.ID("q"), "When does the van arrive?"), chromedp.Submit(chromedp.ID("q")),
+		chromedp.WaitVisible(chromedp.CSS("#answer .prose a.t")))
+	if href := eval[string](t, b, `document.querySelector("#answer .prose a.t").getAttribute("href")`); !regexp.MustCompile(`^/v/[0-9a-f]{12}#t=6$`).MatchString(href) {
+		t.Fatalf("the library's citation links to %q", href)
+	}
+	b.run(t, "library citation", chromedp.Click(chromedp.CSS("#answer .prose a.t")), chromedp.WaitVisible(chromedp.ID("player")))
+	if h1 := eval[string](t, b, `document.querySelector("h1").textContent`); h1 != "driveway.mp4" {
+		t.Fatalf("the citation opened %q, not the driveway", h1)
+	}
+	b.seeksTo(t, "the library's citation", 6)
 }
 
 func checkHostilePage(t *testing.T, b *browser, base string) {
