@@ -13,6 +13,7 @@ import (
 
 	"github.com/vidskim/vidskim/extract"
 	"github.com/vidskim/vidskim/library"
+	"github.com/vidskim/vidskim/llm"
 	"github.com/vidskim/vidskim/outfile"
 	"github.com/vidskim/vidskim/render"
 	"github.com/vidskim/vidskim/serve"
@@ -215,17 +216,27 @@ func libraryForget(c *cli.Context, stdout io.Writer) error {
 		return err
 	}
 	defer lib.Close()
+	said, err := forget(c.Context, lib, ca, ref)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, said)
+	return nil
+}
+
+// forget removes ref from the library and deletes the cached answers only
+// it used (none without a cache); it says what it did.
+func forget(ctx context.Context, lib *library.Library, ca *llm.Cache, ref library.Ref) (string, error) {
 	deleted := 0
-	f, err := lib.Forget(c.Context, ref, func(keys []string) error {
+	f, err := lib.Forget(ctx, ref, func(keys []string) error {
+		if ca == nil {
+			return nil
+		}
 		var err error
 		deleted, err = ca.Forget(keys)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "forgot %s: %d runs; %d cached answers deleted\n", ref.Name, f.Runs, deleted)
-	return nil
+	return fmt.Sprintf("forgot %s: %d runs; %d cached answers deleted", ref.Name, f.Runs, deleted), err
 }
 
 func libraryStats(c *cli.Context, stdout io.Writer) error {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -44,7 +45,12 @@ func serveCmd(c *cli.Context, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer stop()
-	srv, err := serve.New(serve.Options{Library: lib, Token: token, Locate: locateVideo, Frames: reportFrames, Ask: asker, Log: log})
+	ca, err := cache(c, log)
+	if err != nil {
+		return err
+	}
+	srv, err := serve.New(serve.Options{Library: lib, Token: token, Locate: locateVideo, Frames: reportFrames, Ask: asker, Log: log,
+		Forget: func(ctx context.Context, ref library.Ref) (string, error) { return forget(ctx, lib, ca, ref) }})
 	if err != nil {
 		return err
 	}
@@ -52,11 +58,11 @@ func serveCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageError{fmt.Errorf("--addr %w", err)}
 	}
-	url := "http://" + ln.Addr().String() + "/"
+	at := "http://" + ln.Addr().String() + "/"
 	if token != "" {
-		url += "?token=" + token
+		at += "?token=" + url.QueryEscape(token)
 	}
-	fmt.Fprintf(stdout, "vidskim: serving %s at %s (Ctrl-C stops)\n", lib.Path(), url)
+	fmt.Fprintf(stdout, "vidskim: serving %s at %s (Ctrl-C stops)\n", lib.Path(), at)
 	return serveUntilDone(c.Context, srv, ln)
 }
 

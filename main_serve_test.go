@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/cookiejar"
@@ -246,7 +247,44 @@ func TestServeGuards(t *testing.T) {
 	if r, err := http.DefaultClient.Do(req); err != nil || r.StatusCode != http.StatusForbidden {
 		t.Errorf("a cross-site POST: %v %v", r, err)
 	}
+	checkForget(t, base)
 	checkToken(t)
+}
+
+// checkForget: a cross-site POST forgets nothing; the app's own forgets
+// the video, which is then 404.
+func checkForget(t *testing.T, base string) {
+	code, out, _ := vidskim(t, "library", "list", "--format", "json")
+	var vs []struct{ ID string }
+	if err := json.Unmarshal([]byte(out), &vs); code != 0 || err != nil || len(vs) != 1 {
+		t.Fatalf("library list: exit %d, %v: %s", code, err, out)
+	}
+	post := func(origin string) int {
+		req, _ := http.NewRequest("POST", base+"v/"+vs[0].ID+"/forget", nil)
+		req.Header.Set("Origin", origin)
+		c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		r, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		return r.StatusCode
+	}
+	if got := post("http://evil.example"); got != http.StatusForbidden {
+		t.Errorf("a cross-site forget: %d", got)
+	}
+	if r, err := http.Get(base + "v/" + vs[0].ID); err != nil || r.StatusCode != 200 {
+		t.Fatalf("the video went: %v %v", r, err)
+	}
+	if got := post(strings.TrimSuffix(base, "/")); got != http.StatusSeeOther {
+		t.Errorf("forget: %d", got)
+	}
+	if r, err := http.Get(base + "v/" + vs[0].ID); err != nil || r.StatusCode != 404 {
+		t.Errorf("the forgotten video: %v %v", r, err)
+	}
+	if code, out, _ := vidskim(t, "library", "list", "--format", "json"); code != 0 || strings.TrimSpace(out) != "[]" {
+		t.Errorf("after forget: %s", out)
+	}
 }
 
 func checkToken(t *testing.T) {

@@ -16,6 +16,9 @@ const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
 
 const tokenCookie = "vidskim_token"
 
+// maxBody bounds what a request may send: a question and its options.
+const maxBody = 64 << 10
+
 // guard wraps every request: strict headers; then, without a token, only
 // a loopback Host (a page of another site cannot reach the app through a
 // name it points at 127.0.0.1); with one, only requests that carry it;
@@ -34,6 +37,7 @@ func (s *Server) guard(next http.Handler) http.Handler {
 			http.Error(w, "vidskim serve answers to localhost only (serve with --token to be reached by other names)", http.StatusForbidden)
 		case s.o.Token != "" && !s.authorized(w, r):
 		default:
+			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 			sameOrigin.ServeHTTP(w, r)
 		}
 	})

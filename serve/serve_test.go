@@ -79,6 +79,7 @@ func TestCheckAddr(t *testing.T) {
 		{"192.168.1.5:80", "", false},
 		{"192.168.1.5:80", "0123456789abcdef", true},
 		{"192.168.1.5:80", "short", false},
+		{"192.168.1.5:80", "0123456789abcdef; Path=/x", false},
 		{"nonsense", "", false},
 	} {
 		if err := CheckAddr(c.addr, c.token); (err == nil) != c.ok {

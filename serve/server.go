@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/vidskim/vidskim/ask"
@@ -36,6 +37,9 @@ type Options struct {
 	Frames func(context.Context, library.Stored) ([]summarize.ReportImage, error)
 	// Ask answers a question from stored runs; nil: no ask form.
 	Ask func(context.Context, Question) (ask.Result, error)
+	// Forget removes a video from the library (and the cached answers only
+	// it used), saying what it did; nil: no forget button.
+	Forget func(context.Context, library.Ref) (string, error)
 	// Log gets what goes wrong while serving; nil: discarded.
 	Log *slog.Logger
 }
@@ -80,6 +84,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /v/{id}/frames/{run}/{n}", s.frame)
 	s.mux.HandleFunc("POST /v/{id}/ask", s.askVideo)
 	s.mux.HandleFunc("POST /ask", s.askLibrary)
+	s.mux.HandleFunc("POST /v/{id}/forget", s.forget)
 	s.mux.Handle("GET /assets/", http.StripPrefix("/assets/", http.FileServerFS(assetFS)))
 }
 
@@ -108,6 +113,8 @@ type AddrError struct{ Addr, Problem string }
 
 func (e *AddrError) Error() string { return fmt.Sprintf("%s: %s", e.Addr, e.Problem) }
 
+var tokenChars = regexp.MustCompile(`^[A-Za-z0-9._~+/=-]+$`)
+
 // CheckAddr refuses an address other machines can reach unless a token
 // guards it, and a token too short to guard anything.
 func CheckAddr(addr, token string) error {
@@ -119,6 +126,8 @@ func CheckAddr(addr, token string) error {
 		return &AddrError{addr, "other machines can reach this address: refusing to serve the library there without a token (set --token, or VIDSKIM_TOKEN, to a long random string)"}
 	case token != "" && len(token) < MinTokenLen:
 		return &AddrError{addr, fmt.Sprintf("the token is %d characters: use at least %d random ones", len(token), MinTokenLen)}
+	case token != "" && !tokenChars.MatchString(token):
+		return &AddrError{addr, "the token may hold only letters, digits and - . _ ~ + / = (it travels in a URL and a cookie)"}
 	}
 	return nil
 }

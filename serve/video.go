@@ -38,6 +38,7 @@ type videoView struct {
 	Transcript []lineView
 	Script     []lineView
 	Asking     bool // the ask form is shown
+	Forgetting bool // the forget button is shown
 	Answer     *answerView
 }
 
@@ -135,7 +136,7 @@ func (s *Server) servedVideo(w http.ResponseWriter, r *http.Request) (videoView,
 		return videoView{}, false
 	}
 	v := newVideoView(id, st, len(runs), frame)
-	v.Asking = s.o.Ask != nil
+	v.Asking, v.Forgetting = s.o.Ask != nil, s.o.Forget != nil
 	switch {
 	case !found:
 		v.NoPlay = "The video is no longer where the library saw it (" + strings.Join(st.Paths, ", ") + "): summarize it again where it is now to play it here."
@@ -147,6 +148,22 @@ func (s *Server) servedVideo(w http.ResponseWriter, r *http.Request) (videoView,
 		}
 	}
 	return v, true
+}
+
+// forget removes video id from the library, then shows the library.
+func (s *Server) forget(w http.ResponseWriter, r *http.Request) {
+	ref, err := s.o.Library.ByID(r.Context(), r.PathValue("id"))
+	if err != nil || s.o.Forget == nil {
+		s.fail(w, r, errNotFound)
+		return
+	}
+	said, err := s.o.Forget(r.Context(), ref)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.o.Log.Info("serve: " + said)
+	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
 // unplayable says why a browser cannot play v, when it surely cannot:

@@ -38,6 +38,11 @@
     seek(t);
   });
 
+  document.addEventListener("submit", function (e) { // forgetting asks first
+    var ask = e.target.dataset.confirm;
+    if (ask && !window.confirm(ask)) { e.preventDefault(); }
+  });
+
   window.addEventListener("hashchange", function () {
     var t = hashTime();
     if (t !== null) { seek(t); }
