@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -49,8 +50,12 @@ func serveCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv, err := serve.New(serve.Options{Library: lib, Token: token, Locate: locateVideo, Frames: reportFrames, Ask: asker, Log: log,
-		Forget: func(ctx context.Context, ref library.Ref) (string, error) { return forget(ctx, lib, ca, ref) }})
+	o := serve.Options{Library: lib, Token: token, Locate: locateVideo, Frames: reportFrames, Ask: asker, Log: log,
+		Forget: func(ctx context.Context, ref library.Ref) (string, error) { return forget(ctx, lib, ca, ref) }}
+	if ca != nil { // MP4 copies of what a browser plays only in MP4, beside the answers
+		o.RemuxDir = filepath.Join(ca.Dir, "remux")
+	}
+	srv, err := serve.New(o)
 	if err != nil {
 		return err
 	}

@@ -25,8 +25,9 @@ func hostileNotes(labels string) string {
 
 // serveLibrary fills the test's library by real summarize runs against
 // the fake server: the driveway (a van at 6 s), the cat (hostile notes),
-// the sample with its transcript, and offset.ts (MPEG-2 in MPEG-TS, which
-// no browser plays). It returns the driveway's path.
+// the sample with its transcript, offset.ts (MPEG-2 in MPEG-TS, which no
+// browser plays) and camera.ts (H.264 in MPEG-TS, played from an MP4
+// copy). It returns the driveway's path.
 func serveLibrary(t *testing.T, srv *openaitest.Server) string {
 	t.Helper()
 	driveway := drivewayClip(t)
@@ -35,6 +36,8 @@ func serveLibrary(t *testing.T, srv *openaitest.Server) string {
 	srv.SpeechText = func(n, i int) string { return "the narrator speaks of the test pattern" }
 	summarizeWith(t, srv, "testdata/sample.mp4", func(l string) string { return l + " A test pattern, then colour bars." }, "--transcribe")
 	summarizeWith(t, srv, "testdata/offset.ts", func(l string) string { return l + " A red field, then a green one." })
+	camera := ffmpegTo(t, "camera.ts", "-f", "lavfi", "-i", "testsrc2=s=320x240:r=10:d=6", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-g", "10", "-f", "mpegts")
+	summarizeWith(t, srv, camera, func(l string) string { return l + " A camera's test pattern." })
 	return driveway
 }
 
@@ -56,7 +59,7 @@ func TestServeInBrowser(t *testing.T) {
 
 	b.run(t, "library page", chromedp.Navigate(base), chromedp.WaitVisible(chromedp.CSS("tr.video")))
 	names := eval[string](t, b, `[...document.querySelectorAll("tr.video .name")].map(a => a.textContent).join(" ")`)
-	for _, want := range []string{"driveway.mp4", "cat.mp4", "sample.mp4", "offset.ts"} {
+	for _, want := range []string{"driveway.mp4", "cat.mp4", "sample.mp4", "offset.ts", "camera.ts"} {
 		if !strings.Contains(names, want) {
 			t.Errorf("the library page lists %q, not %s", names, want)
 		}
@@ -159,6 +162,10 @@ func checkTranscriptAndNoPlay(t *testing.T, b *browser, srv *openaitest.Server, 
 		t.Errorf("offset.ts: no word that it cannot play (%q), or a player", msg)
 	}
 	b.waitFor(t, "offset.ts frames", `document.querySelectorAll("img.thumb").length > 0 && [...document.querySelectorAll("img.thumb")].every(i => i.complete && i.naturalWidth > 0)`)
+
+	openPage(t, b, base, "camera.ts")
+	b.run(t, "camera.ts", chromedp.WaitVisible(chromedp.ID("player")), chromedp.Click(chromedp.CSS(`figure[data-t="4"] img.thumb`)))
+	b.seeksTo(t, "camera.ts, from its MP4 copy, at 4 s", 4)
 }
 
 // screenshotVideoPage saves the README's picture of a video page: the

@@ -9,10 +9,14 @@
 // path from a request reaches the file system), model text escaped, a
 // strict Content-Security-Policy with no inline script, and a same-origin
 // check on every POST. It also exports a video page as one self-contained
-// file (Export).
+// file (Export). A video whose codec a browser plays but not its
+// container (H.264 in MPEG-TS, as cameras record) is played from an MP4
+// copy, remuxed once without re-encoding and kept in the cache.
 //
 // It may import library (what it shows), ask (the answers it shows),
-// summarize and extract (their types, and extract.Clock), and textsafe;
+// summarize and extract (their types, extract.Clock, and extract.Remux
+// for a video a browser plays only in MP4), outfile (the cached MP4
+// copies) and textsafe;
 // it must not import render, llm or the CLI: decoding frames, finding
 // where a video is now and asking the model are functions the CLI hands
 // it in Options, so no API key ever reaches this package.

@@ -33,7 +33,19 @@ func (s *Server) media(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errNotFound)
 		return
 	}
-	f, err := os.Open(v.Path)
+	path := v.Path
+	if unplayable(v) != "" {
+		if !s.remuxes(v) {
+			s.fail(w, r, errNotFound)
+			return
+		}
+		if path, err = s.remuxed(r.Context(), st, v); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v.Format = "mp4"
+	}
+	f, err := os.Open(path)
 	if err != nil {
 		s.fail(w, r, errNotFound)
 		return
@@ -47,7 +59,7 @@ func (s *Server) media(w http.ResponseWriter, r *http.Request) {
 	if t := mediaType(v.Format); t != "" {
 		w.Header().Set("Content-Type", t)
 	}
-	http.ServeContent(w, r, filepath.Base(v.Path), info.ModTime(), f)
+	http.ServeContent(w, r, filepath.Base(path), info.ModTime(), f)
 }
 
 // mediaType is the MIME type of an ffprobe format name, for the ones a

@@ -40,6 +40,10 @@ type Options struct {
 	// Forget removes a video from the library (and the cached answers only
 	// it used), saying what it did; nil: no forget button.
 	Forget func(context.Context, library.Ref) (string, error)
+	// RemuxDir, when set, is where MP4 copies are kept of videos whose
+	// codec a browser plays in MP4 but whose container it does not
+	// (extract.Remux); empty: such videos are not played.
+	RemuxDir string
 	// Log gets what goes wrong while serving; nil: discarded.
 	Log *slog.Logger
 }

@@ -143,7 +143,7 @@ func (s *Server) servedVideo(w http.ResponseWriter, r *http.Request) (videoView,
 	case extract.IsURL(src.Path):
 		v.NoPlay = "The video is at a URL, not in a file here: open it there (" + src.Path + ")."
 	default:
-		if v.NoPlay = unplayable(src); v.NoPlay == "" {
+		if v.NoPlay = unplayable(src); v.NoPlay == "" || s.remuxes(src) {
 			v.MediaSrc = template.URL("/v/" + id + "/media")
 		}
 	}
