@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"os"
@@ -254,8 +255,48 @@ func TestServeGuards(t *testing.T) {
 	if r, err := http.DefaultClient.Do(req); err != nil || r.StatusCode != http.StatusForbidden {
 		t.Errorf("a cross-site POST: %v %v", r, err)
 	}
+	checkKeyStaysOut(t, srv)
 	checkForget(t, base)
 	checkToken(t)
+}
+
+// checkKeyStaysOut: with an API key, the pages, the ask form's answer
+// and its error say nothing of it.
+func checkKeyStaysOut(t *testing.T, srv *openaitest.Server) {
+	const key = "sk-serve-secret-0123456789"
+	srv.Script = answerScript(catNotes, "The cat sleeps from [00:00:04].")
+	base := startServe(t, "--api-key", key, "--base-url", srv.BaseURL())
+	code, out, _ := vidskim(t, "library", "list", "--format", "json")
+	var vs []struct{ ID string }
+	if err := json.Unmarshal([]byte(out), &vs); code != 0 || err != nil || len(vs) != 1 {
+		t.Fatalf("library list: exit %d, %v: %s", code, err, out)
+	}
+	for _, req := range []struct{ method, path, form string }{
+		{"GET", "", ""}, {"GET", "v/" + vs[0].ID, ""}, {"POST", "v/" + vs[0].ID + "/ask", "q=When+does+the+cat+sleep%3F"},
+		{"POST", "ask", "q=Where+is+the+cat%3F&max_cost=0.0000001"}, {"GET", "search?q=cat", ""},
+	} {
+		r, err := http.Post(base+req.path, "application/x-www-form-urlencoded", strings.NewReader(req.form))
+		if req.method == "GET" {
+			r, err = http.Get(base + req.path)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(r.Body)
+		r.Body.Close()
+		if r.StatusCode != 200 || strings.Contains(string(body), key) || strings.Contains(string(body), "sk-serve") {
+			t.Errorf("%s /%s: %d, or the key is on the page", req.method, req.path, r.StatusCode)
+		}
+		if strings.Contains(req.path, "ask") && !strings.Contains(string(body), `id="answer"`) {
+			t.Errorf("%s /%s: no answer section", req.method, req.path)
+		}
+		if strings.Contains(req.form, "max_cost") && !strings.Contains(string(body), "refusing to start") {
+			t.Errorf("the page's cost cap did not hold:\n%s", body)
+		}
+	}
+	if auth := srv.Requests()[len(srv.Requests())-1].Header.Get("Authorization"); auth != "Bearer "+key {
+		t.Errorf("the question went without the key (%q)", auth)
+	}
 }
 
 // checkForget: a cross-site POST forgets nothing; the app's own forgets
