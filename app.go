@@ -42,6 +42,7 @@ func newApp(argv []string, stdout, stderr io.Writer) *cli.App {
 			searchCommand(stdout, stderr),
 			askCommand(stdout, stderr),
 			libraryCommand(stdout),
+			serveCommand(stdout, stderr),
 			{
 				Name:   "config",
 				Usage:  "print the effective settings of summarize (flags, env, config file, defaults), keys masked",

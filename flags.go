@@ -13,6 +13,7 @@ import (
 	"github.com/vidskim/vidskim/llm"
 	"github.com/vidskim/vidskim/narrate"
 	"github.com/vidskim/vidskim/ocr"
+	"github.com/vidskim/vidskim/serve"
 	"github.com/vidskim/vidskim/summarize"
 )
 
@@ -148,6 +149,23 @@ func searchFlags() []cli.Flag {
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the results to this file instead of stdout"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "say nothing on stderr when nothing matches"},
 	})
+}
+
+// serveFlags are ask's, for the questions asked on its pages (less what
+// a page chooses: the videos, --look, the output), and where to listen.
+func serveFlags() []cli.Flag {
+	var out []cli.Flag
+	for _, f := range askFlags() {
+		switch f.Names()[0] {
+		case "all", "look", "format", "out", "report", "include", "exclude", "jobs", "partial":
+		default:
+			out = append(out, f)
+		}
+	}
+	return append(out,
+		&cli.StringFlag{Name: "addr", Value: serve.DefaultAddr, Usage: "where to listen, host:port (port 0: any free one); an address other machines can reach needs --token"},
+		&cli.StringFlag{Name: "token", EnvVars: []string{"VIDSKIM_TOKEN"}, DefaultText: "none", Usage: "a secret (at least 16 characters) every request must carry: the address printed at start sets it in the browser"},
+	)
 }
 
 func outputFlags() []cli.Flag {

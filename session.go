@@ -66,7 +66,7 @@ func newSession(c *cli.Context, log *slog.Logger) (*session, error) {
 	if s.models, err = jobOptions(c, &s.mo, &s.sel.dedupe); err != nil {
 		return nil, err
 	}
-	if err := checkFormat(s.format, render.Markdown, render.JSON, render.SRT, render.VTT); err != nil && c.Command.Name != "ask" {
+	if err := checkFormat(s.format, render.Markdown, render.JSON, render.SRT, render.VTT); err != nil && c.Command.Name != "ask" && c.Command.Name != "serve" {
 		return nil, err
 	}
 	if s.ocr, err = ocrConfig(c); err != nil {
