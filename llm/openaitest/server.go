@@ -31,6 +31,8 @@ type Request struct {
 	Texts   []string // every text part and string content, in order
 	Images  []Image
 	Problem []string // what failed validation; tests fail on any
+	// CustomID is a batch line's custom_id (batch.go); "" when sent live.
+	CustomID string
 }
 
 // Context is the request's context: done when the client goes away.
@@ -67,12 +69,15 @@ type Server struct {
 	// SpeechText, when set, is the text of the i-th stretch of speech
 	// heard in the n-th upload to /audio/transcriptions.
 	SpeechText func(n, i int) string
+	// Batch scripts the Batch API (batch.go).
+	Batch BatchScript
 
 	mu             sync.Mutex
 	requests       []Request
 	transcriptions []Transcription
 	n              atomic.Int64
 	start          sync.Once
+	batch          batchState
 }
 
 // New makes a fake server; it is closed when the test ends. It starts
@@ -82,6 +87,7 @@ type Server struct {
 func New(t testing.TB) *Server {
 	t.Helper()
 	s := &Server{t: t, schema: loadSchema(t)}
+	s.batch.schemas = loadBatchSchemas(t)
 	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.handle))
 	t.Cleanup(func() {
 		s.start.Do(func() {}) // never started: nothing to wait for
@@ -107,6 +113,9 @@ func (s *Server) Requests() []Request {
 func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	if strings.HasSuffix(r.URL.Path, "/audio/transcriptions") {
 		s.handleTranscription(w, r)
+		return
+	}
+	if s.handleBatchAPI(w, r) {
 		return
 	}
 	req := Request{N: int(s.n.Add(1)), ctx: r.Context(), Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone()}
