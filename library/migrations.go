@@ -137,6 +137,9 @@ CREATE TABLE unusable (
 	PRIMARY KEY (fingerprint, tools)
 );
 `,
+	// 2 here, 3 once the search index (2) is merged: the Batch API's
+	// batches and their requests (batches.go).
+	batchesSchema,
 }
 
 // SchemaVersion is the schema this build writes.

@@ -5,6 +5,7 @@ import (
 
 	"golang.org/x/sync/semaphore"
 
+	"github.com/vidskim/vidskim/cost"
 	"github.com/vidskim/vidskim/llm"
 )
 
@@ -34,6 +35,21 @@ type Usage struct {
 	// saved this run (not part of the output).
 	CachedPromptTokens     int `json:"-"`
 	CachedCompletionTokens int `json:"-"`
+	// BatchPromptTokens and BatchCompletionTokens are the part of the
+	// requests' tokens a batch answered, paid at batch prices (not part of
+	// the output).
+	BatchPromptTokens     int `json:"-"`
+	BatchCompletionTokens int `json:"-"`
+}
+
+// costOn prices the usage on p: what batches answered at p's batch
+// prices, the rest at its standard ones.
+func (u Usage) costOn(p cost.Model) float64 {
+	if u.BatchPromptTokens+u.BatchCompletionTokens == 0 {
+		return p.Cost(u.PromptTokens, u.CompletionTokens)
+	}
+	return p.Cost(u.PromptTokens-u.BatchPromptTokens, u.CompletionTokens-u.BatchCompletionTokens) +
+		p.Batched().Cost(u.BatchPromptTokens, u.BatchCompletionTokens)
 }
 
 // count adds one answer: a request with its tokens, or a cache hit.
@@ -47,6 +63,10 @@ func (u *Usage) count(a llm.Answer) {
 		u.Requests++
 		u.PromptTokens += a.Usage.PromptTokens
 		u.CompletionTokens += a.Usage.CompletionTokens
+		if a.Batch {
+			u.BatchPromptTokens += a.Usage.PromptTokens
+			u.BatchCompletionTokens += a.Usage.CompletionTokens
+		}
 	}
 }
 
@@ -58,6 +78,8 @@ func (u *Usage) merge(o Usage) {
 	u.CostUSD += o.CostUSD
 	u.CachedPromptTokens += o.CachedPromptTokens
 	u.CachedCompletionTokens += o.CachedCompletionTokens
+	u.BatchPromptTokens += o.BatchPromptTokens
+	u.BatchCompletionTokens += o.BatchCompletionTokens
 }
 
 // caller sends a run's requests, telling its progress display about them

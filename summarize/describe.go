@@ -45,6 +45,10 @@ type Options struct {
 	// Pricing is the model table entry, for estimates (rate pacing, the
 	// run's cost); nil means the GPT-4o rule and no price.
 	Pricing *cost.Model
+	// Batch is which requests go through the Batch API: the estimate
+	// prices them at batch prices, and so does the run's cost for every
+	// answer a batch gave (llm.Answer.Batch).
+	Batch cost.Batching
 }
 
 // Defaults, shown by front ends and used where Options leave zeros.

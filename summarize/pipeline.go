@@ -167,7 +167,7 @@ func finish(ctx context.Context, k *caller, v extract.Video, cfg Config, res Res
 		res.Script = res.Cues()
 	}
 	if p := cfg.Model.Pricing; p != nil {
-		res.Usage.CostUSD = cost.RoundUSD(p.Cost(res.Usage.PromptTokens, res.Usage.CompletionTokens))
+		res.Usage.CostUSD = cost.RoundUSD(res.Usage.costOn(*p))
 		e := cfg.Model.Job(v, st.ds.Kept, cfg.Chunk.FramesPerRequest).Estimate(*p, true)
 		res.Estimate = &e
 	}
