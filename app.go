@@ -40,7 +40,8 @@ func newApp(argv []string, stdout, stderr io.Writer) *cli.App {
 				Flags:     planFlags(),
 				Action:    func(c *cli.Context) error { return planCmd(c, stdout, stderr) },
 			},
-			libraryCommand(stdout),
+			libraryCommand(stdout, stderr),
+			batchCommand(stdout, stderr),
 			{
 				Name:   "config",
 				Usage:  "print the effective settings of summarize (flags, env, config file, defaults), keys masked",

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 
 	"github.com/urfave/cli/v2"
@@ -23,7 +24,11 @@ func planCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	mo := summarize.Options{Model: c.String("model"), Detail: sel.detail, MaxTokens: c.Int("max-tokens")}
+	mo := summarize.Options{Model: c.String("model"), Detail: sel.detail, MaxTokens: c.Int("max-tokens"),
+		Batch: cost.Batching{Chunks: c.Bool("batch"), Merges: c.Bool("batch") && c.Bool("batch-merge")}}
+	if c.Bool("batch-merge") && !c.Bool("batch") {
+		return usageError{errors.New("--batch-merge needs --batch")}
+	}
 	models, err := jobOptions(c, &mo, &sel.dedupe)
 	if err != nil {
 		return err

@@ -24,6 +24,12 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if ins, single, err = s.shard(c, ins, single, stderr); err != nil || len(ins) == 0 {
+		return err
+	}
+	if err := setupBatch(c, s, ins, single, stderr); err != nil {
+		return err
+	}
 	if !single {
 		return summarizeMany(c, s, ins, stdout, stderr)
 	}

@@ -253,6 +253,12 @@ func (l *Library) RequestsIn(ctx context.Context, keys []string, states ...strin
 	return out, nil
 }
 
+// RequestsAnswered are the requests batches answered that no recorded
+// run has counted yet.
+func (l *Library) RequestsAnswered(ctx context.Context) ([]string, error) {
+	return column(ctx, l.db, `SELECT DISTINCT key FROM batch_requests WHERE state = ?`, RequestAnswered)
+}
+
 // CountRequests marks answered requests counted: a recorded run paid for
 // them, so no later run counts them again.
 func (l *Library) CountRequests(ctx context.Context, keys []string) error {

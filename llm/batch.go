@@ -234,6 +234,14 @@ func (b *BatchAnswers) Len() int {
 	return len(b.keys) + len(b.whole)
 }
 
+// Has reports an answer to key in the set.
+func (b *BatchAnswers) Has(key string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	_, whole := b.whole[key]
+	return whole || b.keys[key]
+}
+
 // Used are the keys Chat answered from the set.
 func (b *BatchAnswers) Used() []string {
 	b.mu.Lock()

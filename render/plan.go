@@ -32,7 +32,12 @@ func planText(b *strings.Builder, p Plan) {
 	}
 	fmt.Fprintf(b, "\nrequests: %d (%d frames a request, detail %s, plus merging)\n", e.Requests, p.PerReq, p.Detail)
 	fmt.Fprintf(b, "input tokens: %d (images %d, text %d); output at most %d\n", e.InputTokens, e.ImageTokens, e.TextTokens, e.OutputCeiling)
-	fmt.Fprintf(b, "cost on %s: at most $%.4f (input $%.4f, output at most $%.4f)\n", e.Model, e.CostUSD, e.InputCostUSD, e.OutputCostUSD)
+	if e.Batch != "" {
+		fmt.Fprintf(b, "cost on %s with the Batch API (%s): at most $%.4f (input $%.4f, output at most $%.4f)\n", e.Model, batchWhat(e.Batch), e.CostUSD, e.InputCostUSD, e.OutputCostUSD)
+		fmt.Fprintf(b, "the same run live: at most $%.4f; the Batch API saves $%.4f (%.0f%%)\n", e.LiveCostUSD, e.LiveCostUSD-e.CostUSD, saving(e.CostUSD, e.LiveCostUSD))
+	} else {
+		fmt.Fprintf(b, "cost on %s: at most $%.4f (input $%.4f, output at most $%.4f)\n", e.Model, e.CostUSD, e.InputCostUSD, e.OutputCostUSD)
+	}
 	if t := p.Transcription; t != nil {
 		price := fmt.Sprintf("$%.4f", t.USD)
 		if !t.Known {
@@ -45,9 +50,33 @@ func planText(b *strings.Builder, p Plan) {
 	}
 	fmt.Fprintf(b, "\nthe same run on other models (prices checked %s):\n", p.Checked)
 	tw := tabwriter.NewWriter(b, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "model\timage tokens\tinput tokens\tcost at most")
+	if e.Batch != "" {
+		fmt.Fprintln(tw, "model\timage tokens\tinput tokens\tBatch API cost at most\tlive cost at most")
+	} else {
+		fmt.Fprintln(tw, "model\timage tokens\tinput tokens\tcost at most")
+	}
 	for _, o := range append([]cost.Estimate{e}, p.Others...) {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t$%.4f\n", o.Model, o.ImageTokens, o.InputTokens, o.CostUSD)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t$%.4f", o.Model, o.ImageTokens, o.InputTokens, o.CostUSD)
+		if e.Batch != "" {
+			fmt.Fprintf(tw, "\t$%.4f", o.LiveCostUSD)
+		}
+		fmt.Fprintln(tw)
 	}
 	tw.Flush()
+}
+
+// batchWhat says which requests a plan prices as batched.
+func batchWhat(batch string) string {
+	if batch == "all" {
+		return "every request batched"
+	}
+	return "chunks batched, the merge live"
+}
+
+// saving is how much less cost is than live, in percent.
+func saving(cost, live float64) float64 {
+	if live <= 0 {
+		return 0
+	}
+	return 100 * (live - cost) / live
 }
