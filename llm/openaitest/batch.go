@@ -75,6 +75,21 @@ type fakeBatch struct {
 	failure                      string
 }
 
+// SetBatchScript changes the script while the server runs (a test
+// that sets Batch before the first request needs no more).
+func (s *Server) SetBatchScript(b BatchScript) {
+	s.batch.mu.Lock()
+	defer s.batch.mu.Unlock()
+	s.Batch = b
+}
+
+// script is the Batch API's script now.
+func (s *Server) script() BatchScript {
+	s.batch.mu.Lock()
+	defer s.batch.mu.Unlock()
+	return s.Batch
+}
+
 // Uploads is how many files were uploaded (tried, at least).
 func (s *Server) Uploads() int {
 	s.batch.mu.Lock()
@@ -116,7 +131,7 @@ func (s *Server) handleBatchAPI(w http.ResponseWriter, r *http.Request) bool {
 	if !ok && !azure || parts[0] != "files" && parts[0] != "batches" {
 		return false
 	}
-	if s.Batch.Off {
+	if s.script().Off {
 		jsonReply(w, http.StatusNotFound, map[string]any{"error": map[string]any{"message": "Not Found", "type": "invalid_request_error"}})
 		return true
 	}
@@ -184,7 +199,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	s.batch.uploads++
 	f := s.newFile(name, purpose, data)
 	s.batch.mu.Unlock()
-	if s.Batch.HoldUpload {
+	if s.script().HoldUpload {
 		<-r.Context().Done()
 		return
 	}

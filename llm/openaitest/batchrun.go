@@ -48,14 +48,15 @@ func (s *Server) createBatch(w http.ResponseWriter, r *http.Request, azure bool)
 		jsonReply(w, 400, map[string]any{"error": map[string]any{"message": "no batch input file " + req.InputFileID}})
 		return
 	}
-	b := &fakeBatch{fileID: f.id, endpoint: req.Endpoint, status: "validating", meta: req.Metadata, created: time.Now().Unix(), failure: s.Batch.Fail}
+	sc := s.script()
+	b := &fakeBatch{fileID: f.id, endpoint: req.Endpoint, status: "validating", meta: req.Metadata, created: time.Now().Unix(), failure: sc.Fail}
 	b.lines = s.batchLines(f, want)
 	s.batch.mu.Lock()
 	s.batch.nextID++
 	b.id = fmt.Sprintf("batch_fake%d", s.batch.nextID)
 	s.batch.batches = append(s.batch.batches, b)
 	s.batch.mu.Unlock()
-	if s.Batch.HoldCreate {
+	if sc.HoldCreate {
 		<-r.Context().Done()
 		return
 	}
