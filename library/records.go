@@ -1,6 +1,7 @@
 package library
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -76,6 +77,11 @@ WHERE v.fingerprint = ? AND r.settings_key = ? AND r.started_at = ? AND r.finish
 	if err := errors.Join(err1, err2); err != nil {
 		return 0, false, fmt.Errorf("a run record's times: %w", err)
 	}
+	var settings bytes.Buffer // compact again, as the run stored it, whatever the file's indenting
+	if err := json.Compact(&settings, r.Settings); err != nil {
+		return 0, false, fmt.Errorf("a run record's settings: %w", err)
+	}
+	r.Settings = settings.Bytes()
 	fp := Fingerprint{Key: r.Fingerprint, Size: r.Size}
 	for i := len(r.Paths) - 1; i > 0; i-- { // the older places first, so the latest stays the latest
 		if err := inTx(ctx, l.db, func(tx *sql.Tx) error {
