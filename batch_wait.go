@@ -46,8 +46,10 @@ func (bt *batcher) wait(ctx context.Context, ids []int64) error {
 		if len(pending) == 0 {
 			break
 		}
-		if err := sleepCtx(ctx, delay); err != nil {
-			return bt.stoppedWaiting(ctx, pending, err)
+		select {
+		case <-time.After(delay):
+		case <-ctx.Done():
+			return bt.stoppedWaiting(ctx, pending, ctx.Err())
 		}
 		delay = min(delay*3/2, maxPoll)
 	}
@@ -167,15 +169,4 @@ func (bt *batcher) stoppedWaiting(ctx context.Context, pending map[int64]string,
 		}
 	}
 	return batchWaiting{ids: ids}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

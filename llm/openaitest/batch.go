@@ -7,9 +7,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"os"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -269,27 +266,7 @@ var batchSchemaNames = []string{"CreateFileRequest", "OpenAIFile", "ListFilesRes
 // loadBatchSchemas compiles the Batch API schemas cut from the OpenAPI
 // document (testdata/openai/extract-schema.py --batch).
 func loadBatchSchemas(t testing.TB) map[string]*jsonschema.Schema {
-	_, file, _, _ := runtime.Caller(0)
-	f, err := os.Open(filepath.Join(filepath.Dir(file), "..", "..", "testdata", "openai", "batch-schema.json"))
-	if err != nil {
-		t.Fatalf("openaitest: %v", err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatalf("openaitest: batch schema: %v", err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("batch-schema.json", doc); err != nil {
-		t.Fatalf("openaitest: batch schema: %v", err)
-	}
-	out := map[string]*jsonschema.Schema{}
-	for _, n := range batchSchemaNames {
-		if out[n], err = c.Compile("batch-schema.json#/components/schemas/" + n); err != nil {
-			t.Fatalf("openaitest: batch schema %s: %v", n, err)
-		}
-	}
-	return out
+	return loadSchemas(t, "batch-schema.json", batchSchemaNames...)
 }
 
 func jsonReply(w http.ResponseWriter, status int, v any) {

@@ -200,24 +200,32 @@ func completion(req Request, reply Reply) map[string]any {
 // loadSchema compiles the request schema from the repository's testdata.
 func loadSchema(t testing.TB) *jsonschema.Schema {
 	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	path := filepath.Join(filepath.Dir(file), "..", "..", "testdata", "openai", "chat-schema.json")
-	f, err := os.Open(path)
+	return loadSchemas(t, "chat-schema.json", "CreateChatCompletionRequest")["CreateChatCompletionRequest"]
+}
+
+// loadSchemas compiles the named schemas of a file cut from the OpenAPI
+// document (testdata/openai/extract-schema.py).
+func loadSchemas(t testing.TB, file string, names ...string) map[string]*jsonschema.Schema {
+	t.Helper()
+	_, self, _, _ := runtime.Caller(0)
+	f, err := os.Open(filepath.Join(filepath.Dir(self), "..", "..", "testdata", "openai", file))
 	if err != nil {
 		t.Fatalf("openaitest: %v", err)
 	}
 	defer f.Close()
 	doc, err := jsonschema.UnmarshalJSON(f)
 	if err != nil {
-		t.Fatalf("openaitest: schema: %v", err)
+		t.Fatalf("openaitest: %s: %v", file, err)
 	}
 	c := jsonschema.NewCompiler()
-	if err := c.AddResource("chat-schema.json", doc); err != nil {
-		t.Fatalf("openaitest: schema: %v", err)
+	if err := c.AddResource(file, doc); err != nil {
+		t.Fatalf("openaitest: %s: %v", file, err)
 	}
-	sch, err := c.Compile("chat-schema.json#/components/schemas/CreateChatCompletionRequest")
-	if err != nil {
-		t.Fatalf("openaitest: schema: %v", err)
+	out := map[string]*jsonschema.Schema{}
+	for _, n := range names {
+		if out[n], err = c.Compile(file + "#/components/schemas/" + n); err != nil {
+			t.Fatalf("openaitest: %s: %s: %v", file, n, err)
+		}
 	}
-	return sch
+	return out
 }
