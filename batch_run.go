@@ -16,7 +16,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/vidskim/vidskim/cost"
-	"github.com/vidskim/vidskim/library"
 	"github.com/vidskim/vidskim/llm"
 	"github.com/vidskim/vidskim/textsafe"
 )
@@ -211,5 +210,3 @@ func batchDir(ca *llm.Cache) (string, error) {
 	}
 	return dir, nil
 }
-
-var _ = library.BatchDone
