@@ -138,6 +138,7 @@ func (b *batchRun) collect(ctx context.Context, dir string, ins []input) (*llm.D
 	defer client.Close()
 	p := *b.s
 	p.chat, p.norecord, p.log = client, true, slog.New(slog.DiscardHandler)
+	p.cfg.Partial, p.cfg.KeepImages = false, false // no merge of part of the notes, no frames kept: nothing is written yet
 	jobs, err := jobsFlag(b.c)
 	if err != nil || b.single {
 		jobs = 1
