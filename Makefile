@@ -17,7 +17,7 @@ deps:
 	@ffmpeg -hide_banner -version | head -n 1
 
 build:
-	$(GO) build -o vidskim .
+	$(GO) build -buildvcs=auto -o vidskim .  # records the commit for vidskim --version
 
 test: deps
 	$(GO) vet ./...

@@ -8,7 +8,6 @@ import (
 
 // newApp lists the commands; each lives in its own cmd_*.go file.
 func newApp(argv []string, stdout, stderr io.Writer) *cli.App {
-	onUsage := func(_ *cli.Context, err error, _ bool) error { return usageError{err} }
 	var fromFile map[string]bool
 	app := &cli.App{
 		Name:            "vidskim",
@@ -16,7 +15,7 @@ func newApp(argv []string, stdout, stderr io.Writer) *cli.App {
 		Writer:          stdout,
 		ErrWriter:       stderr,
 		HideHelpCommand: true,
-		OnUsageError:    onUsage,
+		Version:         buildVersion(),
 		ExitErrHandler:  func(*cli.Context, error) {},
 		Commands: []*cli.Command{
 			{
@@ -48,19 +47,38 @@ func newApp(argv []string, stdout, stderr io.Writer) *cli.App {
 				Flags:  summarizeFlags(),
 				Action: func(c *cli.Context) error { return configCmd(c, stdout, fromFile, argv) },
 			},
+			versionCommand(stdout),
 		},
 	}
-	known := allFlagNames(app.Commands)
 	app.Metadata = map[string]any{"argv": argv}
+	wire(app, &fromFile)
+	return app
+}
+
+// wire gives every command the usage errors of suggest.go, an action for
+// an unknown subcommand, and the config file (which the version command
+// does without: it works whatever the config says).
+func wire(app *cli.App, fromFile *map[string]bool) {
+	onUsage := flagUsage(app.Commands)
+	app.OnUsageError, app.Action = onUsage, unknownCommand(app.Commands)
+	known := allFlagNames(app.Commands)
 	for _, cmd := range everyCommand(app.Commands) {
 		cmd.OnUsageError = onUsage
+		if len(cmd.Subcommands) > 0 {
+			cmd.Action = unknownCommand(cmd.Subcommands)
+		}
+		if cmd.Name == "version" {
+			continue
+		}
 		cmd.Before = func(c *cli.Context) (err error) {
-			fromFile, err = applyConfig(c, known)
-			c.App.Metadata["fromFile"] = fromFile
+			*fromFile, err = applyConfig(c, known)
+			c.App.Metadata["fromFile"] = *fromFile
+			if err == nil && hasFlag(c, "log-format") {
+				err = checkLogFormat(c)
+			}
 			return err
 		}
 	}
-	return app
 }
 
 // everyCommand is cmds and their subcommands.

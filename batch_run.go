@@ -90,6 +90,14 @@ func setupBatch(c *cli.Context, s *session, ins []input, single bool, stderr io.
 	return nil
 }
 
+// planBatchMerge refuses plan's --batch-merge without --batch.
+func planBatchMerge(c *cli.Context) error {
+	if c.Bool("batch-merge") && !c.Bool("batch") {
+		return usageError{errors.New("--batch-merge needs --batch")}
+	}
+	return nil
+}
+
 // run is the rounds of collecting and batching, before the videos are
 // summarized.
 func (b *batchRun) run() error {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/vidskim/vidskim/cost"
 	"github.com/vidskim/vidskim/extract"
+	"github.com/vidskim/vidskim/render"
 	"github.com/vidskim/vidskim/summarize"
 )
 
@@ -20,6 +21,12 @@ type budget struct {
 // count is needed; otherwise selection runs once, without a model, to
 // count the frames that will be sent.
 func checkBudget(ctx context.Context, b budget, v extract.Video, cfg summarize.Config, models cost.Models) error {
+	return checkBudgetAnd(ctx, b, v, cfg, models, nil)
+}
+
+// checkBudgetAnd is checkBudget with more to pay for a run keeping n
+// frames (nil: nothing more): the voice-over of --speak.
+func checkBudgetAnd(ctx context.Context, b budget, v extract.Video, cfg summarize.Config, models cost.Models, more func(frames int) cost.Narration) error {
 	if b.requests <= 0 && b.usd <= 0 {
 		return nil
 	}
@@ -29,7 +36,7 @@ func checkBudget(ctx context.Context, b budget, v extract.Video, cfg summarize.C
 		if cfg.Dedupe.MaxFrames > 0 {
 			bound = min(bound, cfg.Dedupe.MaxFrames)
 		}
-		if exceeds(b, estimate(bound)) == "" {
+		if exceeds(b, estimate(bound), more, bound) == "" {
 			return nil
 		}
 	}
@@ -37,25 +44,47 @@ func checkBudget(ctx context.Context, b budget, v extract.Video, cfg summarize.C
 	if err != nil {
 		return classify(err)
 	}
-	if why := exceeds(b, estimate(len(rep.Kept))); why != "" {
-		return usageError{fmt.Errorf("refusing to start: %s (%d frames kept; see vidskim plan): raise the limit, or lower --fps or --max-frames", why, len(rep.Kept))}
+	if why := exceeds(b, estimate(len(rep.Kept)), more, len(rep.Kept)); why != "" {
+		return usageError{fmt.Errorf("refusing to start: %s (%s kept; see vidskim plan): raise the limit, or lower --fps or --max-frames", why, render.Count(len(rep.Kept), "frame"))}
 	}
 	return nil
 }
 
-// estimateFor prices a run of v that sends n frames.
+// estimateFor prices a run of v that sends n frames, its transcription
+// included (the voice-over of --speak is added by exceeds, from the
+// script's estimate).
 func estimateFor(v extract.Video, cfg summarize.Config, models cost.Models, n int) cost.Estimate {
 	m, known := models.Lookup(cfg.Model.Model)
-	return cfg.Model.Job(v, n, cfg.Chunk.FramesPerRequest).Estimate(m, known)
+	e := cfg.Model.Job(v, n, cfg.Chunk.FramesPerRequest).Estimate(m, known)
+	if t := transcriptionFor(v, cfg, models); t != nil {
+		e.CostUSD = cost.RoundUSD(e.CostUSD + t.USD)
+	}
+	return e
 }
 
-// exceeds says how e goes over b, or "".
-func exceeds(b budget, e cost.Estimate) string {
+// transcriptionFor prices the transcription of v's range; nil when the
+// run does not transcribe or v has no audio.
+func transcriptionFor(v extract.Video, cfg summarize.Config, models cost.Models) *cost.TranscriptionCost {
+	if cfg.Transcribe == nil || !v.HasAudio {
+		return nil
+	}
+	return models.TranscriptionFor(cfg.Transcribe.Options.Model, (cfg.Extract.RangeEnd(v)-cfg.Extract.Start)/60)
+}
+
+// exceeds says how e, and more for a run keeping frames frames, go over
+// b, or "".
+func exceeds(b budget, e cost.Estimate, more func(frames int) cost.Narration, frames int) string {
+	usd, what := e.CostUSD, fmt.Sprintf("$%.4f on %s", e.CostUSD, e.Model)
+	if more != nil {
+		n := more(frames)
+		usd = cost.RoundUSD(usd + n.TotalUSD())
+		what = fmt.Sprintf("$%.4f ($%.4f on %s and $%.4f to speak the narration on %s)", usd, e.CostUSD, e.Model, n.TotalUSD(), n.Model)
+	}
 	switch {
 	case b.requests > 0 && e.Requests > b.requests:
-		return fmt.Sprintf("the run needs %d requests, more than --max-requests %d", e.Requests, b.requests)
-	case b.usd > 0 && e.CostUSD > b.usd:
-		return fmt.Sprintf("the run may cost up to $%.4f on %s, more than --max-cost $%.4f", e.CostUSD, e.Model, b.usd)
+		return fmt.Sprintf("the run needs %s, more than --max-requests %d", render.Count(e.Requests, "request"), b.requests)
+	case b.usd > 0 && usd > b.usd:
+		return fmt.Sprintf("the run may cost up to %s, more than --max-cost $%.4f", what, b.usd)
 	}
 	return ""
 }

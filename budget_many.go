@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/vidskim/vidskim/extract"
+	"github.com/vidskim/vidskim/render"
 )
 
 // sharedBudget caps a run of many videos as a whole (--max-requests,
@@ -60,7 +61,7 @@ func (sb *sharedBudget) gate(s *session, i int) gate {
 		defer sb.mu.Unlock()
 		switch {
 		case sb.b.requests > 0 && sb.requests+e.Requests > sb.b.requests:
-			return overBudget{fmt.Errorf("over budget: its %d requests would take the run to %d, past --max-requests %d", e.Requests, sb.requests+e.Requests, sb.b.requests)}
+			return overBudget{fmt.Errorf("over budget: its %s would take the run to %d, past --max-requests %d", render.Count(e.Requests, "request"), sb.requests+e.Requests, sb.b.requests)}
 		case sb.b.usd > 0 && sb.usd+e.CostUSD > sb.b.usd:
 			return overBudget{fmt.Errorf("over budget: up to $%.4f more would take the run to $%.4f, past --max-cost $%.4f", e.CostUSD, sb.usd+e.CostUSD, sb.b.usd)}
 		}

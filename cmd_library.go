@@ -213,7 +213,7 @@ func libraryForget(c *cli.Context, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "forgot %s: %d runs; %d cached answers deleted\n", ref.Name, f.Runs, deleted)
+	fmt.Fprintf(stdout, "forgot %s: %s; %s deleted\n", ref.Name, render.Count(f.Runs, "run"), render.Count(deleted, "cached answer"))
 	return nil
 }
 

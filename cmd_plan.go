@@ -26,11 +26,11 @@ func planCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	}
 	mo := summarize.Options{Model: c.String("model"), Detail: sel.detail, MaxTokens: c.Int("max-tokens"),
 		Batch: cost.Batching{Chunks: c.Bool("batch"), Merges: c.Bool("batch") && c.Bool("batch-merge")}}
-	if c.Bool("batch-merge") && !c.Bool("batch") {
-		return usageError{errors.New("--batch-merge needs --batch")}
-	}
 	models, err := jobOptions(c, &mo, &sel.dedupe)
 	if err != nil {
+		return err
+	}
+	if err := errors.Join(speakMode(c, &mo), checkTranslate(c), planBatchMerge(c)); err != nil {
 		return err
 	}
 	format := render.Format(c.String("format"))
@@ -93,6 +93,10 @@ func planOf(c *cli.Context, ctx context.Context, in input, sel selection, mo sum
 		} else {
 			p.Warnings = append(p.Warnings, "no audio stream: nothing to transcribe")
 		}
+	}
+	if c.Bool("speak") {
+		n := narration(models, c.String("tts-model"), mo, sel.extract, v, len(rep.Kept))
+		p.Narration = &n
 	}
 	return p, nil
 }

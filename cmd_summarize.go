@@ -24,10 +24,11 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if ins, single, err = s.shard(c, ins, single, stderr); err != nil || len(ins) == 0 {
+	if ins, single, err = s.scaleOut(c, ins, single, stderr); err != nil || len(ins) == 0 {
 		return err
 	}
-	if err := setupBatch(c, s, ins, single, stderr); err != nil {
+	sp, err := newSpeech(c, s, ins, single) // --speak: its flags and outputs checked before anything is paid
+	if err != nil {
 		return err
 	}
 	if !single {
@@ -48,8 +49,8 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	}
 	b := budget{c.Int("max-requests"), c.Float64("max-cost")}
 	var last summarize.Progress
-	show, done := newProgress(stderr, c.Bool("quiet"))
-	o := s.summarizeVideo(c.Context, in, s.budgetGate(b), func(p summarize.Progress) {
+	show, done := newProgress(progressOut(c, stderr, log), c.Bool("quiet"))
+	o := s.summarizeVideo(c.Context, in, sp.gate(s, in, b), func(p summarize.Progress) {
 		last = p // calls come one at a time; the last is read after the run
 		if show != nil {
 			show(p)
@@ -64,21 +65,22 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil && !delivered {
 		return classify(err)
 	}
-	if werr := writeResults(c, res, s.format, stdout); werr != nil {
-		return werr
+	doc, serr := sp.speak(c.Context, s, in, res) // --speak: the voice-over; else res
+	if werr := writeResults(c, doc, s.format, stdout); werr != nil {
+		return errors.Join(werr, serr)
 	}
 	if err != nil {
-		return partialWritten{err} // the partial summary is written; the exit code still says so
+		return errors.Join(partialWritten{err}, serr) // the partial summary is written; the exit code still says so
 	}
-	return nil
+	return serr
 }
 
 // writeResults writes the output in its format and the report, if asked,
 // each on its own: one that cannot be written never costs the other.
-func writeResults(c *cli.Context, res summarize.Result, format render.Format, stdout io.Writer) error {
-	err := writeDoc(c.Context, "out", c.String("out"), format, res, stdout, stdout)
+func writeResults(c *cli.Context, doc any, format render.Format, stdout io.Writer) error {
+	err := writeDoc(c.Context, "out", textOut(c), format, doc, stdout, stdout)
 	if report := c.String("report"); report != "" {
-		err = errors.Join(err, writeDoc(c.Context, "report", report, render.HTML, res, nil, nil))
+		err = errors.Join(err, writeDoc(c.Context, "report", report, render.HTML, doc, nil, nil))
 	}
 	return err
 }

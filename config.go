@@ -35,6 +35,9 @@ func applyConfig(c *cli.Context, known map[string]bool) (map[string]bool, error)
 	}
 	var settings map[string]any
 	meta, err := toml.DecodeFile(path, &settings)
+	if errors.Is(err, os.ErrNotExist) && os.Getenv("VIDSKIM_CONFIG") != "" {
+		return nil, usageError{fmt.Errorf("VIDSKIM_CONFIG names %s, which does not exist (unset it, or create the file: vidskim config prints one)", path)}
+	}
 	if errors.Is(err, os.ErrNotExist) {
 		return fromFile, nil
 	}
@@ -49,15 +52,31 @@ func applyConfig(c *cli.Context, known map[string]bool) (map[string]bool, error)
 		case !hasFlag(c, key) || c.IsSet(key) && c.Value(key) != "":
 			continue // another command's setting, or set by flag or env (an empty variable counts as unset)
 		}
-		if err := c.Set(key, fmt.Sprint(v)); err != nil {
+		if err := setFromFile(c, key, v); err != nil {
 			return nil, usageError{fmt.Errorf("config %s: %s: %v", path, key, err)}
 		}
 		fromFile[key] = true
 	}
+	c.App.Metadata[fromConfigKey] = fromFile
 	if (fromFile["api-key"] || fromFile["azure-api-key"]) && worldReadable(path) {
 		fmt.Fprintf(c.App.ErrWriter, "vidskim: warning: %s holds an API key and others can read it (chmod 600 it)\n", path)
 	}
 	return fromFile, nil
+}
+
+// setFromFile sets a flag from the config file's value; a list (include,
+// exclude) is each of its items.
+func setFromFile(c *cli.Context, key string, v any) error {
+	list, ok := v.([]any)
+	if !ok {
+		return c.Set(key, fmt.Sprint(v))
+	}
+	for _, item := range list {
+		if err := c.Set(key, fmt.Sprint(item)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func hasFlag(c *cli.Context, name string) bool {

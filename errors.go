@@ -11,6 +11,7 @@ import (
 	"github.com/vidskim/vidskim/extract"
 	"github.com/vidskim/vidskim/field"
 	"github.com/vidskim/vidskim/llm"
+	"github.com/vidskim/vidskim/narrate"
 	"github.com/vidskim/vidskim/summarize"
 	"github.com/vidskim/vidskim/textsafe"
 )
@@ -102,6 +103,10 @@ func message(err error) string {
 	}
 	if errors.Is(err, summarize.ErrIncomplete) && strings.Contains(s, "description cut off") {
 		s += " (raise --max-tokens)"
+	}
+	var le *narrate.LineError
+	if errors.As(err, &le) {
+		s += "; run again to resume (the speech so far is cached), or add --partial to leave a silence there"
 	}
 	return s
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/vidskim/vidskim/chunk"
 	"github.com/vidskim/vidskim/dedupe"
 	"github.com/vidskim/vidskim/llm"
+	"github.com/vidskim/vidskim/narrate"
 	"github.com/vidskim/vidskim/summarize"
 )
 
@@ -28,8 +30,9 @@ func selectFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "exact", Usage: "decode every picture (by default non-reference pictures are skipped: a third faster, times still true)"},
 		&cli.StringFlag{Name: "detail", Value: string(chunk.Low), Usage: "image detail: low (within 512x512) or high (short side 768, long side 2000)"},
 		&cli.IntFlag{Name: "frames-per-request", Value: chunk.DefaultFramesPerRequest, Usage: "most images in one request"},
-		&cli.BoolFlag{Name: "verbose", Usage: "more diagnostics on stderr"},
+		&cli.BoolFlag{Name: "verbose", Usage: "details on stderr: one line a request (what for, images, tokens, time, cached, retries) and each stage's counts"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "only warnings and errors on stderr"},
+		&cli.StringFlag{Name: "log-format", Value: "text", Usage: "stderr's diagnostics: text (sentences; details with --verbose) or json (one JSON object a line, details included)"},
 	}
 }
 
@@ -112,8 +115,25 @@ func outputFlags() []cli.Flag {
 	}
 }
 
+// speechFlags are the spoken narration's (--speak), the language answers
+// are written in, and the transcript's translation.
+func speechFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "speak", Usage: "speak the narration (implies --mode narration) and mix it into the video: -o names the narrated video (.mp4, .mkv or .mov), its video stream copied as it is; the text output goes to stdout; one video at a time"},
+		&cli.StringFlag{Name: "voice", Value: llm.DefaultVoice, Usage: "narrator's voice: alloy, ash, coral, echo, fable, nova, onyx, sage or shimmer (gpt-4o-mini-tts also ballad, verse, marin, cedar); another server's own voice names with --tts-base-url"},
+		&cli.StringFlag{Name: "tts-model", Value: llm.DefaultSpeechModel, Usage: "speech model: tts-1, tts-1-hd or gpt-4o-mini-tts (on Azure, a deployment of that name)"},
+		&cli.StringFlag{Name: "voice-instructions", Usage: "how the narrator should sound, e.g. \"calm, like a nature documentary\" (gpt-4o-mini-tts only)"},
+		&cli.StringFlag{Name: "tts-base-url", Usage: "OpenAI-compatible /audio/speech server (default: --base-url), e.g. a local Kokoro or openedai-speech server"},
+		&cli.StringFlag{Name: "original-audio", Value: string(narrate.Duck), Usage: "the video's own sound under the narration: duck (12 dB lower while the narrator speaks), keep or drop"},
+		&cli.BoolFlag{Name: "subtitles", Usage: "also put the narration in the video as a subtitle track (mov_text in .mp4 and .mov, SubRip in .mkv)"},
+		&cli.StringFlag{Name: "audio-out", Usage: "also write the voice-over alone, as long as the video (.m4a, .mp3 or .wav)"},
+		&cli.StringFlag{Name: "language", Usage: "write the summary or narration in this language, e.g. French or pt-BR (default: the model's choice, usually English)"},
+		&cli.BoolFlag{Name: "translate", Usage: "with --transcribe: give the model the speech translated into English (the translations endpoint)"},
+	}
+}
+
 func summarizeFlags() []cli.Flag {
-	return concat(selectFlags(), modelFlags(), providerFlags(), jobFlags(), outputFlags(), manyFlags(), libraryFlags(), batchFlags(), shardFlags())
+	return concat(selectFlags(), modelFlags(), providerFlags(), jobFlags(), outputFlags(), manyFlags(), libraryFlags(), speechFlags(), batchFlags(), shardFlags())
 }
 
 // batchFlags send requests through the Batch API; plan takes the first
@@ -136,25 +156,12 @@ func shardFlags() []cli.Flag {
 	}
 }
 
-// pick is the flags of set named names, in that order.
-func pick(set []cli.Flag, names ...string) []cli.Flag {
-	var out []cli.Flag
-	for _, n := range names {
-		for _, f := range set {
-			if f.Names()[0] == n {
-				out = append(out, f)
-			}
-		}
-	}
-	return out
-}
-
 // batchCmdFlags are what `vidskim batch` needs: where the batches are
 // recorded, the server and the key, and the answer cache.
 func batchCmdFlags(formats string) []cli.Flag {
 	return concat(libraryFlags()[:1], []cli.Flag{cacheDirFlag(), formatFlag(strings.Fields(formats)[0], "output format: "+formats)},
-		pick(modelFlags(), "api-key", "api-key-file", "base-url", "timeout", "max-retries"),
-		pick(providerFlags(), "azure-endpoint", "azure-api-key"), pick(batchFlags(), "batch-poll"), pick(selectFlags(), "verbose", "quiet"))
+		only(modelFlags(), "api-key", "api-key-file", "base-url", "timeout", "max-retries"),
+		only(providerFlags(), "azure-endpoint", "azure-api-key"), only(batchFlags(), "batch-poll"), only(selectFlags(), "verbose", "quiet", "log-format"))
 }
 
 // manyFlags choose and pace the videos of a run over many inputs.
@@ -177,7 +184,8 @@ func libraryFlags() []cli.Flag {
 // planFlags are what plan needs of summarize's, and its own format.
 func planFlags() []cli.Flag {
 	return concat(selectFlags(), jobFlags(), []cli.Flag{modelFlag(), maxTokensFlag(),
-		formatFlag("text", "output format: text or json (several videos: JSON Lines, the total last)")}, transcribeFlags(), manyFlags(), batchFlags()[:2])
+		formatFlag("text", "output format: text or json (several videos: JSON Lines, the total last)")}, transcribeFlags(), manyFlags(), batchFlags()[:2],
+		only(speechFlags(), "speak", "tts-model", "language", "translate"))
 }
 
 func framesFlags() []cli.Flag {
@@ -193,6 +201,17 @@ func libraryCmdFlags(formats string) []cli.Flag {
 		formatFlag(strings.Fields(formats)[0], "output format: "+formats),
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the output to this file instead of stdout"},
 	})
+}
+
+// only keeps the flags of set named in names.
+func only(set []cli.Flag, names ...string) []cli.Flag {
+	var out []cli.Flag
+	for _, f := range set {
+		if slices.Contains(names, f.Names()[0]) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 func concat(sets ...[]cli.Flag) []cli.Flag {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/vidskim/vidskim/extract"
+	"github.com/vidskim/vidskim/render"
 	"github.com/vidskim/vidskim/summarize"
 )
 
@@ -30,9 +31,9 @@ func interruptMessage(err error) string {
 		return "interrupted; answers received so far are saved: run the same command to resume"
 	}
 	p := in.p
-	of := fmt.Sprintf("%d of %d answers", p.Described, p.Chunks)
+	of := fmt.Sprintf("%d of %s", p.Described, render.Count(p.Chunks, "answer"))
 	if !p.Formed && p.End > 0 {
-		of = fmt.Sprintf("%d of %d answers so far (decoding had reached %s of %s)", p.Described, p.Chunks, extract.Clock(p.Position), extract.Clock(p.End))
+		of = fmt.Sprintf("%d of %s so far (decoding had reached %s of %s)", p.Described, render.Count(p.Chunks, "answer"), extract.Clock(p.Position), extract.Clock(p.End))
 	}
 	if !in.cached {
 		return "interrupted: " + of + " received, none saved (--no-cache)"

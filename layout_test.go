@@ -29,7 +29,8 @@ var allowedImports = map[string][]string{
 	"llm":            {"outfile", "textsafe"},
 	"llm/openaitest": {},
 	"summarize":      {"chunk", "cost", "dedupe", "extract", "field", "llm", "textsafe"},
-	"render":         {"cost", "extract", "llm", "summarize", "textsafe"},
+	"narrate":        {"cost", "extract", "field", "llm", "outfile", "summarize", "textsafe"},
+	"render":         {"cost", "extract", "llm", "narrate", "summarize", "textsafe"},
 	"library":        {"cost", "extract", "llm", "summarize"},
 	".":              nil, // the CLI may import any
 }

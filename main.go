@@ -58,6 +58,7 @@ func signalExit(sig os.Signal) int {
 // run is the whole CLI, callable from tests: it returns the exit code and
 // prints any error as one line on stderr.
 func run(ctx context.Context, argv []string, stdout, stderr io.Writer) int {
+	argv = helpAsFlag(argv)
 	app := newApp(argv, stdout, stderr)
 	err := app.RunContext(ctx, reorderArgs(app.Commands, argv))
 	return exitCode(ctx, err, stderr)

@@ -9,20 +9,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/vidskim/vidskim/llm/openaitest"
 )
-
-// waitFor polls cond until it holds, or fails the test.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(90 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-	}
-}
 
 // TestBatchKilledNeverPaysTwice kills the real process (SIGKILL) at each
 // point where a batch may exist at the provider before the process knows

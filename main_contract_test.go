@@ -53,6 +53,7 @@ func TestContract(t *testing.T) {
 			os.WriteFile(filepath.Join(tmp, "notes.mp4"), []byte("not a video"), 0o644)
 			t.Setenv("XDG_CACHE_HOME", filepath.Join(tmp, "cache"))
 			t.Setenv("XDG_CONFIG_HOME", filepath.Join(tmp, "config"))
+			t.Setenv("XDG_DATA_HOME", filepath.Join(tmp, "data")) // config shows the library's path
 			url := ""
 			args := make([]string, len(c.args))
 			for i, a := range c.args {

@@ -32,7 +32,7 @@ func buildBinary(t testing.TB) string {
 			return
 		}
 		built.bin = filepath.Join(built.dir, "vidskim")
-		if out, err := exec.Command("go", "build", "-o", built.bin, ".").CombinedOutput(); err != nil {
+		if out, err := exec.Command("go", "build", "-buildvcs=auto", "-o", built.bin, ".").CombinedOutput(); err != nil {
 			built.err = fmt.Errorf("go build: %v\n%s", err, out)
 		}
 	})

@@ -63,7 +63,7 @@ func TestManyDirectory(t *testing.T) {
 	if stdout != "" {
 		t.Errorf("stdout %q with --out-dir", stdout)
 	}
-	if !strings.Contains(stderr, "broken.mp4") || strings.Contains(stderr, "notes.txt") || !strings.Contains(stderr, "1 files that are not videos") {
+	if !strings.Contains(stderr, "broken.mp4") || strings.Contains(stderr, "notes.txt") || !strings.Contains(stderr, "1 file that is not a video") {
 		t.Errorf("stderr does not report broken.mp4 alone (and pass over notes.txt):\n%s", stderr)
 	}
 	first := map[string]summaryJSON{}

@@ -145,10 +145,10 @@ func TestConfigFile(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	for _, want := range []string{
-		`model                = "from-file"`, "# config file",
-		`fps                  = "5"`, "# flag",
-		`base-url             = "http://env/v1"`, "# env OPENAI_BASE_URL",
-		`api-key              = "(set, 14 characters, masked)"`,
+		`model                 = "from-file"`, "# config file",
+		`fps                   = 5 `, "# flag",
+		`base-url              = "http://env/v1"`, "# env OPENAI_BASE_URL",
+		`# api-key             = "(masked)"`, "# config file; set, 14 characters, masked",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("config output lacks %q:\n%s", want, out.String())

@@ -77,6 +77,9 @@ func jobOptions(c *cli.Context, o *summarize.Options, do *dedupe.Options) (cost.
 		return cost.Models{}, usage(err)
 	}
 	o.Mode, o.Prompt = mode, c.String("prompt")
+	if o.Language, err = language(c); err != nil {
+		return cost.Models{}, err
+	}
 	if mode == summarize.ModeSurveillance && !c.IsSet("max-gap") {
 		do.MaxGap = 60 // "still empty at 03:10" needs a frame now and then
 	}

@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"github.com/vidskim/vidskim/render"
 	"github.com/vidskim/vidskim/summarize"
 )
 
@@ -20,7 +21,7 @@ import (
 type batchProgress struct {
 	mu       sync.Mutex
 	w        io.Writer
-	bar      *progressbar.ProgressBar
+	bar      *termBar
 	off      bool
 	total    int
 	done     int
@@ -33,8 +34,7 @@ type batchProgress struct {
 func newBatchProgress(stderr io.Writer, quiet bool, total int) *batchProgress {
 	p := &batchProgress{w: stderr, off: quiet, total: total, videos: map[int]summarize.Progress{}, start: time.Now(), lastLine: time.Now()}
 	if f, ok := stderr.(*os.File); ok && !quiet && term.IsTerminal(int(f.Fd())) {
-		p.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(f), progressbar.OptionSetWidth(30),
-			progressbar.OptionSetElapsedTime(true), progressbar.OptionThrottle(150*time.Millisecond), progressbar.OptionClearOnFinish())
+		p.bar = newTermBar(f)
 	}
 	return p
 }
@@ -68,8 +68,7 @@ func (p *batchProgress) show(videoDone bool) {
 		return
 	}
 	if p.bar != nil {
-		p.bar.Describe(p.describe())
-		p.bar.Set(p.done)
+		p.bar.set(p.fraction(), p.facts()...)
 		return
 	}
 	since := time.Since(p.lastLine)
@@ -77,20 +76,35 @@ func (p *batchProgress) show(videoDone bool) {
 		return
 	}
 	p.lastLine = time.Now()
-	fmt.Fprintf(p.w, "progress: %s, elapsed %s\n", p.describe(), time.Since(p.start).Round(time.Second))
+	fmt.Fprintf(p.w, "progress: %s, elapsed %s\n", strings.Join(p.facts(), ", "), time.Since(p.start).Round(time.Second))
 }
 
-func (p *batchProgress) describe() string {
+// fraction is the videos done, and how far those under way got.
+func (p *batchProgress) fraction() float64 {
+	if p.total == 0 {
+		return 0
+	}
+	f := float64(p.done)
+	for _, s := range p.videos {
+		if !s.Done && !s.Stopped {
+			f += fraction(s)
+		}
+	}
+	return min(1, f/float64(p.total))
+}
+
+func (p *batchProgress) facts() []string {
 	var sent, answered, tokens int
 	for _, s := range p.videos {
 		sent, answered, tokens = sent+s.Sent, answered+s.Answered, tokens+s.Tokens
 	}
-	return fmt.Sprintf("videos %d/%d done, requests %d/%d, %d tokens, $%.4f so far", p.done, p.total, answered, sent, tokens, p.costUSD)
+	return []string{fmt.Sprintf("videos %d/%d done", p.done, p.total), fmt.Sprintf("requests %d/%d", answered, sent),
+		fmt.Sprintf("$%.4f so far", p.costUSD), render.Count(tokens, "token")}
 }
 
-// stop ends the display.
-func (p *batchProgress) stop() {
+// stop ends the display; stopped, it stays where the run stopped.
+func (p *batchProgress) stop(stopped bool) {
 	if p.bar != nil {
-		p.bar.Finish()
+		p.bar.end(stopped, "stopped")
 	}
 }

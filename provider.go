@@ -23,7 +23,7 @@ func clientConfig(c *cli.Context, model string, log *slog.Logger) (llm.Config, e
 		Timeout: c.Duration("timeout"), MaxRetries: c.Int("max-retries"),
 		Budget: llm.Budget{RPM: c.Int("rpm"), TPM: c.Int("tpm")},
 		OnRetry: func(attempt, status int, wait time.Duration, err error) {
-			log.Warn("retrying request", "attempt", attempt, "status", status, "wait", wait.Round(time.Millisecond), "error", err)
+			log.Warn(retryWarning(attempt, status, wait, err))
 		}}
 	keyFlag := "api-key"
 	if ep := c.String("azure-endpoint"); ep != "" {
@@ -86,7 +86,7 @@ func cache(c *cli.Context, log *slog.Logger) (*llm.Cache, error) {
 		}
 	}
 	ca := &llm.Cache{Dir: dir, OnWriteError: func(err error) {
-		log.Warn("the answer cache cannot be written: this run's answers are not kept, so running it again pays for them again",
+		log.Warn("the answer cache cannot be written, so this run's answers are not kept and running it again pays for them again",
 			"error", textsafe.Line(err.Error()))
 	}}
 	ca.Check() // a failure is said through OnWriteError

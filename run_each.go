@@ -72,6 +72,10 @@ func reportFailures(w io.Writer, results []outcome, quiet bool) {
 		}
 	}
 	if passed > 0 && !quiet {
-		fmt.Fprintf(w, "%-11s %d files that are not videos (--verbose names them)\n", "passed-over", passed)
+		what := "files that are not videos"
+		if passed == 1 {
+			what = "file that is not a video"
+		}
+		fmt.Fprintf(w, "%-11s %d %s (--verbose names them)\n", "passed-over", passed, what)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vidskim/vidskim/extract"
 	"github.com/vidskim/vidskim/llm"
+	"github.com/vidskim/vidskim/render"
 	"github.com/vidskim/vidskim/textsafe"
 )
 
@@ -38,7 +39,7 @@ func summarizeMany(c *cli.Context, s *session, ins []input, stdout, stderr io.Wr
 	}
 	defer s.close()
 	sb := newSharedBudget(budget{c.Int("max-requests"), c.Float64("max-cost")}, len(ins))
-	prog := newBatchProgress(stderr, c.Bool("quiet"), len(ins))
+	prog := newBatchProgress(progressOut(c, stderr, s.log), c.Bool("quiet"), len(ins))
 	results := make([]outcome, len(ins))
 	g, ctx := errgroup.WithContext(c.Context)
 	g.SetLimit(jobs)
@@ -63,7 +64,7 @@ func summarizeMany(c *cli.Context, s *session, ins []input, stdout, stderr io.Wr
 		})
 	}
 	err = g.Wait()
-	prog.stop()
+	prog.stop(c.Context.Err() != nil)
 	werr := out.finish(c.Context)
 	if err != nil {
 		return classify(err)
@@ -123,9 +124,13 @@ func report(w io.Writer, results []outcome, quiet bool) {
 			continue
 		}
 		u := o.res.Usage
-		line := fmt.Sprintf("%-11s %s: %d frames, %d requests, %d cached", st, textsafe.Line(o.in.name), o.res.Frames.Kept, u.Requests, u.Cached)
+		line := fmt.Sprintf("%-11s %s: %s, %s, %d cached", st, textsafe.Line(o.in.name), render.Count(o.res.Frames.Kept, "frame"),
+			render.Count(u.Requests, "request"), u.Cached)
 		if u.CostUSD > 0 {
 			line += fmt.Sprintf(", $%.4f", u.CostUSD)
+		}
+		if u.SavedUSD > 0 {
+			line += fmt.Sprintf(", $%.4f saved", u.SavedUSD)
 		}
 		if o.served != 0 {
 			line += fmt.Sprintf(" (run %d, from the library)", o.served)
@@ -160,9 +165,9 @@ func runEnd(ctx context.Context, results []outcome) error {
 	case used+failed+unusable == 0:
 		return inputError{errors.New("no videos among the files given")}
 	case used+failed == 0:
-		return inputError{fmt.Errorf("none of the %d videos could be used", unusable)}
+		return inputError{fmt.Errorf("none of the %s could be used", render.Count(unusable, "video"))}
 	case failed+unusable > 0:
-		return fmt.Errorf("%d of %d videos failed (see above)", failed+unusable, used+failed+unusable)
+		return fmt.Errorf("%d of %s failed (see above)", failed+unusable, render.Count(used+failed+unusable, "video"))
 	}
 	return nil
 }

@@ -40,8 +40,11 @@ type session struct {
 	// a stored run is reused only under the same key.
 	settings []byte
 	key      string
-	tools    string // the ffprobe and ffmpeg whose verdicts the library keeps
-	many     bool   // one video of many: its log lines name it
+	// alsoKey is the key of a run with a summary when this one needs
+	// only descriptions: such a run serves it too.
+	alsoKey string
+	tools   string // the ffprobe and ffmpeg whose verdicts the library keeps
+	many    bool   // one video of many: its log lines name it
 	// The Batch API's and the shards' hooks (batch_run.go, shard.go):
 	// chat, when set, answers the pipeline instead of client; norecord
 	// keeps a run out of the library; before runs once connected, before
@@ -75,6 +78,9 @@ func newSession(c *cli.Context, log *slog.Logger) (*session, error) {
 	if err := checkFormat(s.format, render.Markdown, render.JSON, render.SRT, render.VTT); err != nil {
 		return nil, err
 	}
+	// Subtitles of the descriptions need no summary: no merge is paid for
+	// unless the report shows one.
+	s.mo.DescriptionsOnly = (s.format == render.SRT || s.format == render.VTT) && c.String("report") == ""
 	if s.ccfg, err = clientConfig(c, s.mo.Model, log); err != nil {
 		return nil, err
 	}
@@ -91,24 +97,27 @@ func (s *session) connect(pool int) error {
 	c := s.c
 	s.client = llm.New(s.ccfg)
 	s.cfg = summarize.Config{Extract: s.sel.extract, Dedupe: s.sel.dedupe, Chunk: s.sel.chunk, Model: s.mo,
-		Partial: c.Bool("partial"), KeepImages: c.String("report") != ""}
+		Partial: c.Bool("partial"), KeepImages: c.String("report") != "", OnRequest: requestLogger(s.log)}
 	if pool > 0 {
 		s.cfg.Slots = semaphore.NewWeighted(int64(pool))
 	}
 	if c.Bool("transcribe") || c.Bool("transcript-only") {
 		s.cfg.Transcribe = &summarize.TranscribeConfig{
-			Client:  s.client.ForTranscription(c.String("transcribe-base-url")),
-			Options: summarize.TranscribeOptions{Model: c.String("transcribe-model")},
-			Audio:   extract.AudioOptions{MaxBytes: pieceBytes()},
+			Client: s.client.ForTranscription(c.String("transcribe-base-url")),
+			Options: summarize.TranscribeOptions{Model: c.String("transcribe-model"), Translate: c.Bool("translate"),
+				USDPerMinute: s.models.Transcription[c.String("transcribe-model")]},
+			Audio: extract.AudioOptions{MaxBytes: pieceBytes()},
 		}
 	}
 	var err error
-	if s.settings, err = json.Marshal(runSettings{Settings: s.cfg.Settings(), TokenParam: s.ccfg.TokenParam,
-		Temperature: s.ccfg.Temperature, Seed: s.ccfg.Seed}); err != nil {
+	if s.settings, s.key, err = s.settingsKey(s.cfg); err != nil {
 		return err
 	}
-	sum := sha256.Sum256(s.settings)
-	s.key = hex.EncodeToString(sum[:])
+	if s.cfg.Model.DescriptionsOnly {
+		full := s.cfg
+		full.Model.DescriptionsOnly = false
+		_, s.alsoKey, _ = s.settingsKey(full)
+	}
 	s.tools = toolsIdentity()
 	// Neither --no-cache (fresh answers asked for) nor --report (frames
 	// needed) is served from stored runs; both are still recorded.
@@ -117,6 +126,14 @@ func (s *session) connect(pool int) error {
 		return err
 	}
 	return s.before()
+}
+
+// settingsKey is cfg's settings as JSON and the hash that keys them.
+func (s *session) settingsKey(cfg summarize.Config) ([]byte, string, error) {
+	b, err := json.Marshal(runSettings{Settings: cfg.Settings(), TokenParam: s.ccfg.TokenParam,
+		Temperature: s.ccfg.Temperature, Seed: s.ccfg.Seed})
+	sum := sha256.Sum256(b)
+	return b, hex.EncodeToString(sum[:]), err
 }
 
 // close closes the library.

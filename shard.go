@@ -20,6 +20,16 @@ import (
 	"github.com/vidskim/vidskim/outfile"
 )
 
+// scaleOut is this process's share of the videos (--shard) and, with
+// --batch, the Batch API's rounds arranged for that share.
+func (s *session) scaleOut(c *cli.Context, ins []input, single bool, stderr io.Writer) ([]input, bool, error) {
+	ins, single, err := s.shard(c, ins, single, stderr)
+	if err != nil || len(ins) == 0 {
+		return ins, single, err
+	}
+	return ins, single, setupBatch(c, s, ins, single, stderr)
+}
+
 // shard narrows ins to this shard's share with --shard I/N (or --shards N
 // and the index in JOB_COMPLETION_INDEX): each input belongs to the shard
 // its content fingerprint names (a URL, or a file that cannot be read, by

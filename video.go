@@ -3,10 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
-
-	"github.com/urfave/cli/v2"
 
 	"github.com/vidskim/vidskim/dedupe"
 	"github.com/vidskim/vidskim/extract"
@@ -14,27 +10,6 @@ import (
 	"github.com/vidskim/vidskim/summarize"
 	"github.com/vidskim/vidskim/textsafe"
 )
-
-// newLogger sets up the one slog handler: diagnostics go to stderr, never
-// stdout, which carries results, and never hold a key or a URL's
-// user-info, whatever a library passed it.
-func newLogger(c *cli.Context, stderr io.Writer) *slog.Logger {
-	level := slog.LevelInfo
-	switch {
-	case c.Bool("quiet"):
-		level = slog.LevelWarn
-	case c.Bool("verbose"):
-		level = slog.LevelDebug
-	}
-	secrets := []string{c.String("api-key"), c.String("azure-api-key")}
-	redact := func(_ []string, a slog.Attr) slog.Attr {
-		if v := a.Value.Resolve(); v.Kind() == slog.KindString || v.Kind() == slog.KindAny {
-			a.Value = slog.StringValue(textsafe.Redact(v.String(), secrets...))
-		}
-		return a
-	}
-	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level, ReplaceAttr: redact}))
-}
 
 // keptFrames opens in and runs selection without a model, as plan and
 // frames do.

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -125,24 +126,27 @@ func (s *session) fingerprint(ctx context.Context, in input) (library.Fingerprin
 // a re-run with every answer cached would.
 func (s *session) fromLibrary(ctx context.Context, in input, fp library.Fingerprint) (summarize.Result, int64, bool) {
 	id, ok, err := s.lib.Find(ctx, fp, s.key)
+	if err == nil && !ok && s.alsoKey != "" {
+		id, ok, err = s.lib.Find(ctx, fp, s.alsoKey) // a run with a summary has the descriptions too
+	}
 	if err != nil || !ok {
 		return summarize.Result{}, 0, false
 	}
 	st, err := s.lib.Load(ctx, id)
 	if err != nil {
-		s.log.Warn("library: a stored run could not be read; running again", "run", id, "error", err)
+		s.log.Warn(fmt.Sprintf("run %d in the library could not be read, so the video is run again", id), "error", err)
 		return summarize.Result{}, 0, false
 	}
-	res, u := st.Result, st.Result.Usage
+	res := st.Result
 	res.Video.Path = in.name
-	res.Usage = summarize.Usage{Cached: u.Requests + u.Cached}
+	res.Usage = st.Result.Usage.Served()
 	if s.norecord {
 		return res, id, true
 	}
-	if err := s.lib.Served(ctx, id, library.Video{Fingerprint: fp, Probe: st.Probe, Path: where(in)}, u.CostUSD+st.SavedUSD); err != nil {
-		s.log.Warn("library: could not note the reuse", "error", err)
+	if err := s.lib.Served(ctx, id, library.Video{Fingerprint: fp, Probe: st.Probe, Path: where(in)}, res.Usage.SavedUSD); err != nil {
+		s.log.Warn("the library could not note that a run was reused", "error", err)
 	}
-	s.log.Debug("rendered from the library", "video", in.name, "run", id)
+	s.log.Info("rendered from the library", "video", in.name, "run", id)
 	return res, id, true
 }
 
@@ -155,7 +159,7 @@ func (s *session) judge(ctx context.Context, in input, fp library.Fingerprint, k
 	}
 	reason := strings.TrimPrefix(err.Error(), displayName(in)+": ")
 	if rerr := s.lib.RecordUnusable(ctx, fp, s.tools, library.Verdict{Kind: kind, Reason: reason}); rerr != nil {
-		s.log.Warn("library: could not keep the verdict", "video", in.name, "error", rerr)
+		s.log.Warn("the library could not keep that this file is not a usable video", "video", in.name, "error", rerr)
 	}
 }
 
@@ -174,10 +178,7 @@ func (s *session) record(ctx context.Context, v library.Video, o outcome, keys [
 	case o.err != nil:
 		status = library.Failed
 	}
-	saved := 0.0
-	if p := s.mo.Pricing; p != nil {
-		saved = p.Cost(o.res.Usage.CachedPromptTokens, o.res.Usage.CachedCompletionTokens)
-	}
+	saved := o.res.Usage.SavedUSD
 	msg := ""
 	if o.err != nil {
 		msg = o.err.Error()
@@ -185,7 +186,7 @@ func (s *session) record(ctx context.Context, v library.Video, o outcome, keys [
 	id, err := s.lib.Record(context.WithoutCancel(ctx), library.Run{Video: v, SettingsKey: s.key, Settings: s.settings,
 		Status: status, Error: msg, Started: started, Finished: time.Now(), Result: o.res, CacheKeys: keys, SavedUSD: saved})
 	if err != nil {
-		s.log.Warn("library: the run was not recorded", "video", o.in.name, "error", err)
+		s.log.Warn("the run was not recorded in the library", "video", o.in.name, "error", err)
 	}
 	return id
 }

@@ -66,6 +66,8 @@ type Job struct {
 	MaxTokens, MergeMaxTokens, MergeBudget int
 	// Batch is which requests go through the Batch API.
 	Batch Batching
+	// NoMerge is a job of descriptions only: no merge request.
+	NoMerge bool
 }
 
 // Estimate prices the job on model m. Image tokens follow m's own rule;
@@ -81,6 +83,9 @@ func (j Job) Estimate(m Model, known bool) Estimate {
 	prompt := j.ChunkPrompt/4 + 20                 // system, the user's words, the header
 	e.TextTokens = chunks*prompt + len(j.Frames)*6 // plus a [HH:MM:SS] label an image
 	merges, notes := mergePlan(chunks, j.MaxTokens, j.MergeBudget)
+	if j.NoMerge {
+		merges, notes = 0, 0
+	}
 	e.TextTokens += notes + merges*(j.MergePrompt/4+10)
 	e.chunkRequests, e.mergeRequests = chunks, merges
 	e.Requests = chunks + merges

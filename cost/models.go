@@ -57,6 +57,8 @@ type Models struct {
 	Compare []string `json:"compare"`
 	// Transcription is the price of a minute of audio, by model.
 	Transcription map[string]float64 `json:"transcription_usd_per_minute"`
+	// Speech prices the text-to-speech models.
+	Speech []SpeechPrice `json:"speech"`
 }
 
 // LoadModels returns the built-in table, with the entries of the JSON file
@@ -90,6 +92,7 @@ func LoadModels(path string) (Models, error) {
 	for k, v := range user.Transcription {
 		m.Transcription[k] = v
 	}
+	m.Speech = append(user.Speech, m.Speech...) // first match wins
 	return m, nil
 }
 
@@ -98,22 +101,30 @@ func LoadModels(path string) (Models, error) {
 // router's "openai/" prefix. ok is false for an unknown model, whose
 // estimate then uses the GPT-4o rule.
 func (m Models) Lookup(name string) (Model, bool) {
+	e, found := find(m.Models, name, func(e Model) string { return e.Name })
+	if !found {
+		e = Fallback(name)
+	}
+	return e, found
+}
+
+// find is the entry named name, else the one with the longest name that
+// prefixes it (a dated snapshot such as gpt-4.1-mini-2025-04-14), after
+// dropping a router's "openai/" prefix; found is false for neither.
+func find[T any](entries []T, name string, nameOf func(T) string) (best T, found bool) {
 	n := strings.ToLower(name)
 	if i := strings.LastIndex(n, "/"); i >= 0 {
 		n = n[i+1:]
 	}
-	best, found := Model{}, false
-	for _, e := range m.Models {
-		en := strings.ToLower(e.Name)
+	bestLen := 0
+	for _, e := range entries {
+		en := strings.ToLower(nameOf(e))
 		if n == en {
 			return e, true
 		}
-		if strings.HasPrefix(n, en+"-") && len(en) > len(best.Name) {
-			best, found = e, true
+		if strings.HasPrefix(n, en+"-") && len(en) > bestLen {
+			best, found, bestLen = e, true, len(en)
 		}
-	}
-	if !found {
-		best = Fallback(name)
 	}
 	return best, found
 }

@@ -1,6 +1,7 @@
 package cost
 
 import (
+	"math"
 	"testing"
 
 	"github.com/vidskim/vidskim/chunk"
@@ -104,5 +105,39 @@ func TestBatchPrices(t *testing.T) {
 	}
 	if d := all.CostUSD - live.CostUSD/2; d > 1e-5 || d < -1e-5 {
 		t.Errorf("everything batched costs $%v, not half of $%v", all.CostUSD, live.CostUSD)
+	}
+}
+
+// TestSpeechPrices: per character for tts-1 and tts-1-hd, per token for
+// gpt-4o-mini-tts, its audio tokens counted from the minutes spoken.
+func TestSpeechPrices(t *testing.T) {
+	models, _ := LoadModels("")
+	tests := []struct {
+		model   string
+		chars   int
+		seconds float64
+		want    float64
+		known   bool
+	}{
+		{"tts-1", 1_000_000, 0, 15, true},
+		{"tts-1-hd", 4096, 256, 4096 * 30 / 1e6, true},
+		{"gpt-4o-mini-tts", 4000, 60, 1000*0.6/1e6 + 1250*12/1e6, true},    // OpenAI's $0.015 a minute, plus the text
+		{"gpt-4o-mini-tts-2025-12-15", 0, 600, 10 * 1250 * 12 / 1e6, true}, // a dated snapshot
+		{"kokoro", 5000, 60, 0, false},
+	}
+	for _, tt := range tests {
+		p, known := models.SpeechFor(tt.model)
+		if got := p.Cost(tt.chars, tt.seconds); math.Abs(got-tt.want) > 1e-9 || known != tt.known {
+			t.Errorf("%s: $%g (known %v), want $%g (%v)", tt.model, got, known, tt.want, tt.known)
+		}
+	}
+	n := models.NarrationFor("tts-1", 600, 2.5)
+	if n.Words != 1500 || n.Characters != 9000 || n.USD != 0.135 || !n.Known {
+		t.Errorf("ten minutes on tts-1: %+v", n)
+	}
+	chat, _ := models.Lookup("gpt-4.1-mini")
+	n.AddShortening(100, chat, 20000, 10000)
+	if n.ShortenUSD != RoundUSD(20000*0.4/1e6+10000*1.6/1e6) || n.TotalUSD() != RoundUSD(n.USD+n.ShortenUSD) {
+		t.Errorf("shortening: %+v", n)
 	}
 }

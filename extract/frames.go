@@ -108,7 +108,7 @@ func runError(v Video, ctx context.Context, readErr, waitErr error, st Stats, lo
 	case exitCode(waitErr) == ffmpegErrorRateExceeded:
 		return fmt.Errorf("%s: %w: ffmpeg gave up after %d decoding errors", name, ErrDamaged, log.errors)
 	case waitErr != nil:
-		return fmt.Errorf("%s: extract: ffmpeg failed after %d frames: %w%s", name, st.Sampled, waitErr, log.tail.Reason())
+		return fmt.Errorf("%s: extract: ffmpeg failed (frames read: %d): %w%s", name, st.Sampled, waitErr, log.tail.Reason())
 	}
 	return nil
 }

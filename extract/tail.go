@@ -66,3 +66,18 @@ func cleanLine(l string) string {
 	}
 	return textsafe.Brief(l, 200)
 }
+
+// Tail is the bounded stderr keeper, for packages that run ffmpeg
+// themselves: its Reason goes into their errors as it does here.
+type Tail = tail
+
+// NewTail keeps the last max bytes written to it.
+func NewTail(max int) *Tail { return newTail(max) }
+
+// String is everything kept, for parsing what ffmpeg printed last (a
+// filter's report).
+func (t *tail) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.buf)
+}

@@ -40,6 +40,14 @@ func (v Video) source(in ffmpeg.KwArgs) string {
 	return "file:" + v.Path
 }
 
+// InputArgs are the ffmpeg arguments that open v as this package does
+// (see source), for packages that run ffmpeg on it themselves.
+func (v Video) InputArgs() []string {
+	in := ffmpeg.KwArgs{}
+	name := v.source(in)
+	return append(ffmpeg.ConvertKwargsToCmdLineArgs(in), "-i", name)
+}
+
 // ProbeURL asks ffprobe what an http(s) URL serves, reading it with
 // URLProtocols only. Its Video's Path is the URL.
 func ProbeURL(ctx context.Context, rawURL, ffprobePath string) (Video, error) {

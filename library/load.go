@@ -64,16 +64,16 @@ func (l *Library) Load(ctx context.Context, id int64) (Stored, error) {
 
 func loadRun(ctx context.Context, tx *sql.Tx, id int64, s *Stored) error {
 	r := &s.Result
-	var warnings, probe string
+	var warnings, probe, extra string
 	var estimate sql.NullString
 	err := tx.QueryRowContext(ctx, `
 SELECT r.video_id, v.fingerprint, v.probe, r.status, r.settings, r.input_path, r.duration_s, r.width, r.height, r.codec,
 	r.model, r.detail, r.mode, r.frames_sampled, r.frames_kept, r.frames_dropped, r.requests, r.prompt_tokens,
-	r.completion_tokens, r.cached_answers, r.cost_usd, r.saved_usd, r.partial, r.summary, r.warnings, r.estimate
+	r.completion_tokens, r.cached_answers, r.cost_usd, r.saved_usd, r.partial, r.summary, r.warnings, r.estimate, r.extra
 FROM runs r JOIN videos v ON v.id = r.video_id WHERE r.id = ?`, id).Scan(
 		&s.VideoID, &s.Fingerprint, &probe, &s.Status, &s.Settings, &r.Video.Path, &r.Video.Duration, &r.Video.Width, &r.Video.Height, &r.Video.Codec,
 		&r.Model, &r.Detail, &r.Mode, &r.Frames.Sampled, &r.Frames.Kept, &r.Frames.Dropped, &r.Usage.Requests, &r.Usage.PromptTokens,
-		&r.Usage.CompletionTokens, &r.Usage.Cached, &r.Usage.CostUSD, &s.SavedUSD, &r.Partial, &r.Summary, &warnings, &estimate)
+		&r.Usage.CompletionTokens, &r.Usage.Cached, &r.Usage.CostUSD, &s.SavedUSD, &r.Partial, &r.Summary, &warnings, &estimate, &extra)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("no run %d in the library", id)
 	}
@@ -89,6 +89,9 @@ FROM runs r JOIN videos v ON v.id = r.video_id WHERE r.id = ?`, id).Scan(
 	}
 	if len(r.Warnings) == 0 {
 		r.Warnings = nil
+	}
+	if err := loadExtra(extra, r); err != nil {
+		return fmt.Errorf("run %d: %w", id, err)
 	}
 	if estimate.Valid {
 		r.Estimate = new(cost.Estimate)

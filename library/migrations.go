@@ -137,8 +137,13 @@ CREATE TABLE unusable (
 	PRIMARY KEY (fingerprint, tools)
 );
 `,
-	// 2 here, 3 once the search index (2) is merged: the Batch API's
-	// batches and their requests (batches.go).
+	// 2: what a run holds beyond its columns (runExtra as JSON): the range
+	// it covered, its whole usage (transcription, what the cache saved),
+	// and whether it made a summary at all.
+	`ALTER TABLE runs ADD COLUMN extra TEXT NOT NULL DEFAULT '{}';`,
+	// 3 here, one more once the search index (another branch's
+	// migration) is merged before it: the Batch API's batches and their
+	// requests (batches.go).
 	batchesSchema,
 }
 

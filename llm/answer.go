@@ -27,28 +27,44 @@ const (
 	maxWireBytes = MaxAnswerBytes
 	// headBytes is how much of an error answer is read: its message.
 	headBytes = 64 << 10
+	// MaxAudioBytes bounds a speech answer: 4096 characters are about five
+	// minutes of speech, 15 MB as WAV.
+	MaxAudioBytes = 64 << 20
 )
+
+type audioKey struct{}
+
+// withAudioAnswer returns a context whose requests expect audio back (a
+// speech answer): bounded by MaxAudioBytes, and binary, not JSON.
+func withAudioAnswer(ctx context.Context) context.Context {
+	return context.WithValue(ctx, audioKey{}, true)
+}
 
 // readAnswer reads resp's body whole, within the bounds, and puts it back
 // as a buffer, decompressed: so the attempt's deadline covers the whole
 // body, a broken body is this attempt's failure, and go-openai never reads
 // more than was allowed. A redirect is refused; a 2xx answer must be a
-// JSON object.
-func readAnswer(resp *http.Response, secrets []string) error {
+// JSON object, or, where audio is asked for (withAudioAnswer), anything
+// up to MaxAudioBytes.
+func readAnswer(ctx context.Context, resp *http.Response, secrets []string) error {
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		resp.Body.Close()
 		return &RedirectError{Status: resp.StatusCode, Location: textsafe.Foreign(resp.Header.Get("Location"), 300, secrets...)}
 	}
+	audio, _ := ctx.Value(audioKey{}).(bool)
 	limit := int64(MaxAnswerBytes)
+	if audio {
+		limit = MaxAudioBytes
+	}
 	if resp.StatusCode >= 400 {
 		limit = headBytes
 	}
-	body, err := readBounded(resp, limit)
+	body, err := readBounded(resp, limit, max(limit, maxWireBytes))
 	resp.Body.Close()
 	if err != nil {
 		return err
 	}
-	if resp.StatusCode < 300 {
+	if resp.StatusCode < 300 && !audio {
 		if err := checkJSON(resp.Header.Get("Content-Type"), body, secrets); err != nil {
 			return err
 		}
@@ -62,13 +78,13 @@ func readAnswer(resp *http.Response, secrets []string) error {
 }
 
 // readBounded reads at most limit bytes of the decompressed body and at
-// most maxWireBytes off the wire. An error answer longer than limit is cut
+// most wireLimit off the wire. An error answer longer than limit is cut
 // (its head says enough); a good answer longer is refused.
-func readBounded(resp *http.Response, limit int64) ([]byte, error) {
-	if resp.StatusCode < 300 && resp.ContentLength > maxWireBytes {
-		return nil, &TooLargeError{Limit: MaxAnswerBytes}
+func readBounded(resp *http.Response, limit, wireLimit int64) ([]byte, error) {
+	if resp.StatusCode < 300 && resp.ContentLength > wireLimit {
+		return nil, &TooLargeError{Limit: limit}
 	}
-	wire := &counter{r: io.LimitReader(resp.Body, maxWireBytes+1)}
+	wire := &counter{r: io.LimitReader(resp.Body, wireLimit+1)}
 	var r io.Reader = wire
 	if strings.EqualFold(strings.TrimSpace(resp.Header.Get("Content-Encoding")), "gzip") {
 		zr, err := gzip.NewReader(wire)
@@ -81,8 +97,8 @@ func readBounded(resp *http.Response, limit int64) ([]byte, error) {
 	switch {
 	case int64(len(body)) > limit && resp.StatusCode >= 300:
 		return body[:limit], nil
-	case int64(len(body)) > limit || wire.n > maxWireBytes:
-		return nil, &TooLargeError{Limit: MaxAnswerBytes}
+	case int64(len(body)) > limit || wire.n > wireLimit:
+		return nil, &TooLargeError{Limit: limit}
 	case err != nil:
 		return nil, bodyError(err, len(body))
 	}

@@ -17,7 +17,8 @@ import (
 
 // Cache keeps every whole answer on disk, keyed by the whole request
 // (model, prompts, every image's bytes, detail, token limit and any other
-// parameter), so re-running a command, or resuming one that was
+// parameter; for speech, the text, voice, model, instructions, format and
+// speed, the entry being the audio itself), so re-running a command, or resuming one that was
 // interrupted or failed, never pays twice for the same answer. Entries are
 // written atomically (a killed process leaves no half-written entry) and
 // readable by the owner only. The API key is not part of the request body,
@@ -65,7 +66,11 @@ func (c *Cache) chatKey(req openai.ChatCompletionRequest, extra string) (string,
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-func (c *Cache) path(key string) string { return filepath.Join(c.Dir, key[:2], key+".json") }
+func (c *Cache) path(key string) string { return c.pathExt(key, ".json") }
+
+// pathExt is where the entry for key lives, its extension saying what it
+// holds (.json for answers and transcripts, the audio format for speech).
+func (c *Cache) pathExt(key, ext string) string { return filepath.Join(c.Dir, key[:2], key+ext) }
 
 // getChat returns the stored answer for key, when there is a whole one.
 func (c *Cache) getChat(key string) (Answer, bool) {
@@ -99,7 +104,20 @@ func (c *Cache) put(key string, v any) error {
 	if err != nil {
 		return err
 	}
-	p := c.path(key)
+	return c.putBytes(key, ".json", data)
+}
+
+// getBytes reads the entry for key with extension ext; false on any
+// failure or an empty entry.
+func (c *Cache) getBytes(key, ext string) ([]byte, bool) {
+	data, err := os.ReadFile(c.pathExt(key, ext))
+	return data, err == nil && len(data) > 0
+}
+
+// putBytes stores data under key with extension ext, privately and
+// atomically.
+func (c *Cache) putBytes(key, ext string, data []byte) error {
+	p := c.pathExt(key, ext)
 	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
 		return c.writeFailed(fmt.Errorf("%s: %w", c.Dir, outfile.Cause(err)))
 	}

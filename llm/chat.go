@@ -73,7 +73,7 @@ func (c *Client) answer(ctx context.Context, r ChatRequest, req openai.ChatCompl
 	setTokenLimit(&more, roomToWrite(r.MaxTokens), c.cfg.TokenParam)
 	b, resp2, err2 := c.ask(ctx, r, more)
 	b.Usage.add(a.Usage)
-	b.Retried = true
+	b.Retried, b.Attempts = true, b.Attempts+a.Attempts
 	return b, resp2, err2
 }
 
@@ -95,6 +95,7 @@ func (c *Client) ask(ctx context.Context, r ChatRequest, req openai.ChatCompleti
 		return Answer{}, resp, c.failure(err, n.n)
 	}
 	a, err := reply(resp, c.cfg.secrets())
+	a.Attempts = n.n
 	return a, resp, err
 }
 

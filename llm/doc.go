@@ -3,7 +3,7 @@
 //
 // It owns everything between a request the pipeline wants answered and the
 // bytes on the wire: the endpoints (chat completions, audio
-// transcriptions), the providers (OpenAI, Azure OpenAI, keyless local
+// transcriptions and translations, speech), the providers (OpenAI, Azure OpenAI, keyless local
 // servers) and each of their quirks in one place (quirks.go), the HTTP
 // transport with its retries and back-off (transport.go), which reads every
 // answer whole, bounded and checked (answer.go), never follows a redirect,

@@ -79,6 +79,9 @@ type Answer struct {
 	// Retried is set when the model spent the whole limit before writing
 	// and was asked once more with a larger one.
 	Retried bool
+	// Attempts is how many times the request went to the server (more
+	// than 1 after retries); 0 for an answer from the cache.
+	Attempts int
 }
 
 // Usage is what the server reported for one answer.

@@ -23,6 +23,12 @@ type TranscribeRequest struct {
 	// Duration of the audio in seconds: the one segment's end when a
 	// server answers with text but no segments.
 	Duration float64
+	// Translate asks /audio/translations instead: the speech, whatever its
+	// language, as English text (with segment times, as verbose_json has).
+	Translate bool
+	// Hooks, when set, hear of the upload reaching the server (never of a
+	// transcript from the cache), so a caller can tell paid audio apart.
+	Hooks *Hooks
 }
 
 // Segment is one timed stretch of speech. Times are seconds from the start
@@ -33,14 +39,18 @@ type Segment struct {
 	Text  string  `json:"text"`
 }
 
-// Transcribe asks for a transcript with segment times (verbose_json), from
-// the cache when it can.
+// Transcribe asks for a transcript with segment times (verbose_json), or
+// its English translation, from the cache when it can.
 func (c *Client) Transcribe(ctx context.Context, r TranscribeRequest) ([]Segment, error) {
 	if r.Model == "" {
 		r.Model = DefaultTranscribeModel
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "vidskim-transcript-v1\n%s\nverbose_json\n", r.Model)
+	kind := "transcript"
+	if r.Translate {
+		kind = "translation"
+	}
+	fmt.Fprintf(h, "vidskim-%s-v1\n%s\nverbose_json\n", kind, r.Model)
 	h.Write(r.MP3)
 	key := hex.EncodeToString(h.Sum(nil))
 	var segs []Segment
@@ -50,14 +60,16 @@ func (c *Client) Transcribe(ctx context.Context, r TranscribeRequest) ([]Segment
 	if c.cfg.Cache != nil && c.cfg.Cache.get(key, &segs) {
 		return segs, nil
 	}
+	r.Hooks.sent()
+	req := openai.AudioRequest{Model: r.Model, FilePath: "audio.mp3", Reader: bytes.NewReader(r.MP3),
+		Format: openai.AudioResponseFormatVerboseJSON}
+	send := c.oa.CreateTranslation // the translations endpoint takes no timestamp granularities
+	if !r.Translate {
+		send = c.oa.CreateTranscription
+		req.TimestampGranularities = []openai.TranscriptionTimestampGranularity{openai.TranscriptionTimestampGranularitySegment}
+	}
 	n := &attempts{}
-	resp, err := c.oa.CreateTranscription(withAttempts(ctx, n), openai.AudioRequest{
-		Model:                  r.Model,
-		FilePath:               "audio.mp3",
-		Reader:                 bytes.NewReader(r.MP3),
-		Format:                 openai.AudioResponseFormatVerboseJSON,
-		TimestampGranularities: []openai.TranscriptionTimestampGranularity{openai.TranscriptionTimestampGranularitySegment},
-	})
+	resp, err := send(withAttempts(ctx, n), req)
 	if err != nil {
 		return nil, c.failure(err, n.n)
 	}

@@ -174,7 +174,7 @@ func (t *transport) attempt(req *http.Request, n int) (*http.Response, error) {
 		resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
 		return resp, nil
 	}
-	err = readAnswer(resp, t.secrets)
+	err = readAnswer(ctx, resp, t.secrets)
 	stop()
 	cancel()
 	if err != nil {

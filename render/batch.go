@@ -54,6 +54,7 @@ type PlanTotal struct {
 		Batch         string  `json:"batch,omitempty"`
 		LiveCostUSD   float64 `json:"live_cost_usd_at_most,omitempty"`
 		Transcription float64 `json:"transcription_usd,omitempty"`
+		PriceUnknown  bool    `json:"price_unknown,omitempty"` // the model is not in the table
 	} `json:"total"`
 }
 
@@ -69,6 +70,7 @@ func (t *PlanTotal) Add(p Plan) {
 	s.Model = p.Chosen.Model
 	s.CostUSD = roundUSD(s.CostUSD + p.Chosen.CostUSD)
 	s.Batch, s.LiveCostUSD = p.Chosen.Batch, roundUSD(s.LiveCostUSD+p.Chosen.LiveCostUSD)
+	s.PriceUnknown = s.PriceUnknown || !p.Chosen.Known
 	if p.Transcription != nil {
 		s.Transcription = roundUSD(s.Transcription + p.Transcription.USD)
 	}
@@ -76,12 +78,15 @@ func (t *PlanTotal) Add(p Plan) {
 
 func planTotalText(b *strings.Builder, t PlanTotal) {
 	s := t.Total
-	fmt.Fprintf(b, "==> total <==\n%d videos, %s: %d frames kept, %d requests; input tokens %d, output at most %d\n",
-		s.Videos, extract.Clock(s.Duration), s.Kept, s.Requests, s.InputTokens, s.OutputCeiling)
-	if s.Batch != "" {
+	fmt.Fprintf(b, "==> total <==\n%s, %s: %s kept, %s; input tokens %d, output at most %d\n",
+		Count(s.Videos, "video"), extract.Clock(s.Duration), Count(s.Kept, "frame"), Count(s.Requests, "request"), s.InputTokens, s.OutputCeiling)
+	switch {
+	case s.PriceUnknown:
+		fmt.Fprintf(b, "cost on %s: price unknown\n", s.Model)
+	case s.Batch != "":
 		fmt.Fprintf(b, "cost on %s with the Batch API (%s): at most $%.4f\nthe same runs live: at most $%.4f; the Batch API saves $%.4f (%.0f%%)\n",
 			s.Model, batchWhat(s.Batch), s.CostUSD, s.LiveCostUSD, s.LiveCostUSD-s.CostUSD, saving(s.CostUSD, s.LiveCostUSD))
-	} else {
+	default:
 		fmt.Fprintf(b, "cost on %s: at most $%.4f\n", s.Model, s.CostUSD)
 	}
 	if s.Transcription > 0 {

@@ -5,6 +5,6 @@
 //
 // Text from outside (model answers, file names) is untrusted: it is
 // cleaned with textsafe and then escaped for the format (Markdown, HTML,
-// subtitles) here. render sits on top: it may import summarize, cost, llm
-// and the stages, and nothing imports it but front ends.
+// subtitles) here. render sits on top: it may import summarize, narrate,
+// cost, llm and the stages, and nothing imports it but front ends.
 package render

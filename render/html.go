@@ -15,6 +15,7 @@ import (
 // escapes it: model output is data, never markup.
 var reportPage = template.Must(template.New("report").Funcs(template.FuncMap{
 	"clock": extract.Clock,
+	"count": Count,
 }).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -27,18 +28,22 @@ h1{font-size:1.5rem}.meta{color:#666}.warn{background:#fff4d6;padding:.5rem 1rem
 .frames{display:flex;flex-wrap:wrap;gap:.5rem}.frames figure{margin:0;width:160px}
 .frames img{width:160px;border-radius:4px;display:block}.frames figcaption{font:12px monospace;color:#555}
 .desc{white-space:pre-wrap}.range{font:600 14px monospace}
+.transcript td{vertical-align:top;padding:.15rem .75rem .15rem 0}
 </style></head><body>
 <h1>{{.Name}}</h1>
-<p class="meta">{{clock .R.Video.Duration}}, {{.R.Video.Width}}x{{.R.Video.Height}} &middot; {{.R.Frames.Sampled}} frames sampled, {{.R.Frames.Kept}} sent to {{.R.Model}} ({{.R.Mode}}) &middot; {{.R.Usage.Requests}} requests, {{.R.Usage.PromptTokens}} prompt and {{.R.Usage.CompletionTokens}} completion tokens</p>
+<p class="meta">{{clock .R.Video.Duration}}, {{.R.Video.Width}}x{{.R.Video.Height}}{{with .Range}} &middot; range {{.}} only{{end}} &middot; {{count .R.Frames.Sampled "frame"}} sampled, {{.R.Frames.Kept}} sent to {{.R.Model}} ({{.R.Mode}})</p>
+<p class="meta">Usage: {{.Usage}}</p>
 {{range .R.Warnings}}<p class="warn">{{.}}</p>{{end}}
 {{if .R.Partial}}<p class="warn">Partial summary: some stretches failed and are not covered.</p>{{end}}{{range .R.Incomplete}}<p class="warn">Incomplete: {{.}}</p>{{end}}
 <h2>Summary</h2>
-<div class="summary">{{.R.Summary}}</div>
+{{if and .R.DescriptionsOnly (not .R.Summary)}}<p class="warn">No summary: this run made subtitles of the descriptions only.</p>{{else}}<div class="summary">{{.R.Summary}}</div>{{end}}
 <h2>Timeline</h2>
 {{range .Chunks}}<section class="chunk">
 <div class="frames">{{range .Frames}}<figure><img src="{{.Src}}" alt="frame at {{clock .Time}}"><figcaption>{{clock .Time}}</figcaption></figure>{{end}}</div>
 <div><div class="range">{{clock .C.Start}} &ndash; {{clock .C.End}}</div><div class="desc">{{.C.Description}}</div></div>
 </section>{{end}}
+{{with .R.Transcript}}<h2>Transcript</h2>
+<table class="transcript">{{range .}}<tr><td class="range">{{clock .Start}}</td><td>{{.Text}}</td></tr>{{end}}</table>{{end}}
 </body></html>
 `))
 
@@ -55,6 +60,9 @@ type reportChunk struct {
 // html writes the report: the summary, then each chunk's frames beside
 // its description.
 func html(b *strings.Builder, doc any) error {
+	if n, ok := doc.(Narrated); ok {
+		doc = n.Result // the report shows the frames and the script
+	}
 	r, ok := doc.(summarize.Result)
 	if !ok {
 		return unsupported(HTML, doc)
@@ -75,8 +83,9 @@ func html(b *strings.Builder, doc any) error {
 		chunks = append(chunks, rc)
 	}
 	return reportPage.Execute(b, struct {
-		Name   string
-		R      summarize.Result
-		Chunks []reportChunk
-	}{textsafe.Line(baseName(r.Video.Path)), r, chunks})
+		Name         string
+		R            summarize.Result
+		Chunks       []reportChunk
+		Range, Usage string
+	}{textsafe.Line(baseName(r.Video.Path)), r, chunks, rangeNote(r.Range, r.Video.Duration), usageText(r.Usage)})
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/vidskim/vidskim/extract"
+	"github.com/vidskim/vidskim/llm"
 	"github.com/vidskim/vidskim/summarize"
 	"github.com/vidskim/vidskim/textsafe"
 )
@@ -14,21 +15,28 @@ import (
 func resultMarkdown(b *strings.Builder, r summarize.Result) {
 	fmt.Fprintf(b, "# Summary of %s\n\n", mdEscape(baseName(r.Video.Path)))
 	if r.Partial {
-		fmt.Fprintf(b, "> **PARTIAL SUMMARY**: %d stretches of the video failed and are not covered:", len(r.Failed))
+		fmt.Fprintf(b, "> **PARTIAL SUMMARY**: %s of the video failed and %s not covered:", Count(len(r.Failed), "stretch"), map[bool]string{true: "is", false: "are"}[len(r.Failed) == 1])
 		for _, f := range r.Failed {
 			fmt.Fprintf(b, " %s-%s", extract.Clock(f.Start), extract.Clock(f.End))
 		}
 		b.WriteString(".\n\n")
 	}
-	fmt.Fprintf(b, "%s, %dx%d. %d frames sampled, %d sent to %s in %d requests.\n\n",
-		extract.Clock(r.Video.Duration), r.Video.Width, r.Video.Height, r.Frames.Sampled, r.Frames.Kept, r.Model, r.Usage.Requests)
+	fmt.Fprintf(b, "%s, %dx%d. %s sampled, %d sent to %s in %s.\n\n",
+		extract.Clock(r.Video.Duration), r.Video.Width, r.Video.Height, Count(r.Frames.Sampled, "frame"), r.Frames.Kept, r.Model, Count(r.Usage.Requests, "request"))
+	if rn := rangeNote(r.Range, r.Video.Duration); rn != "" {
+		fmt.Fprintf(b, "Range: %s only (--start, --end).\n\n", rn)
+	}
 	if r.Frames.Dropped > 0 {
-		fmt.Fprintf(b, "> %d more frames differed enough to keep but were dropped to stay within --max-frames.\n\n", r.Frames.Dropped)
+		fmt.Fprintf(b, "> %s more differed enough to keep but %s dropped to stay within --max-frames.\n\n", Count(r.Frames.Dropped, "frame"), map[bool]string{true: "was", false: "were"}[r.Frames.Dropped == 1])
 	}
 	for _, w := range r.Warnings {
 		fmt.Fprintf(b, "> Warning: %s\n\n", mdText(w))
 	}
-	fmt.Fprintf(b, "%s\n\n", mdText(r.Summary))
+	if r.DescriptionsOnly && r.Summary == "" {
+		b.WriteString("> No summary: this run made subtitles of the descriptions (--format srt or vtt), so no merge request was paid for. Run summarize with --format md for one.\n\n")
+	} else {
+		fmt.Fprintf(b, "%s\n\n", mdText(r.Summary))
+	}
 	if len(r.Incomplete) > 0 {
 		b.WriteString("> **INCOMPLETE**: the model did not finish these parts:\n")
 		for _, p := range r.Incomplete {
@@ -55,8 +63,12 @@ func resultMarkdown(b *strings.Builder, r summarize.Result) {
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(b, "---\nUsage: %d requests, %d prompt tokens, %d completion tokens; %d answers from the cache.\n",
-		r.Usage.Requests, r.Usage.PromptTokens, r.Usage.CompletionTokens, r.Usage.Cached)
+	if len(r.Transcript) > 0 {
+		b.WriteString("## Transcript\n\n")
+		transcriptLines(b, r.Transcript)
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(b, "---\nUsage: %s\n", usageText(r.Usage))
 }
 
 // estimateLine puts the estimate made before the run beside what it took.
@@ -65,10 +77,10 @@ func estimateLine(b *strings.Builder, r summarize.Result) {
 	if e == nil {
 		return
 	}
-	fmt.Fprintf(b, "Estimated before the run: %d input tokens, at most %d output tokens, at most $%.4f. Actual: %d prompt and %d completion tokens",
-		e.InputTokens, e.OutputCeiling, e.CostUSD, r.Usage.PromptTokens, r.Usage.CompletionTokens)
+	fmt.Fprintf(b, "Estimated before the run: %s, at most %s, at most $%.4f. Actual: %d prompt and %s",
+		Count(e.InputTokens, "input token"), Count(e.OutputCeiling, "output token"), e.CostUSD, r.Usage.PromptTokens, Count(r.Usage.CompletionTokens, "completion token"))
 	if r.Usage.CostUSD > 0 {
-		fmt.Fprintf(b, ", $%.4f", r.Usage.CostUSD)
+		fmt.Fprintf(b, ", $%.4f", max(0, r.Usage.CostUSD-r.Usage.TranscriptionUSD-r.Usage.SpeechUSD))
 	}
 	b.WriteString(".\n\n")
 }
@@ -76,7 +88,20 @@ func estimateLine(b *strings.Builder, r summarize.Result) {
 // transcriptMarkdown lists the speech line by line with its time.
 func transcriptMarkdown(b *strings.Builder, t Transcript) {
 	fmt.Fprintf(b, "# Transcript of %s\n\n", textsafe.Line(t.Video))
-	for _, s := range t.Segments {
+	if t.Range != nil {
+		if rn := rangeNote(t.Range, t.Duration); rn != "" {
+			fmt.Fprintf(b, "Range: %s only (--start, --end).\n\n", rn)
+		}
+	}
+	transcriptLines(b, t.Segments)
+	if t.Usage != nil {
+		fmt.Fprintf(b, "\n---\nUsage: %s\n", usageText(*t.Usage))
+	}
+}
+
+// transcriptLines lists the speech line by line with its time.
+func transcriptLines(b *strings.Builder, segs []llm.Segment) {
+	for _, s := range segs {
 		fmt.Fprintf(b, "- **%s** %s\n", extract.Clock(s.Start), mdText(s.Text))
 	}
 }

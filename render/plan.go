@@ -21,6 +21,8 @@ type Plan struct {
 	Checked  string   `json:"prices_checked"`
 	// Transcription is set when the run transcribes the audio.
 	Transcription *cost.TranscriptionCost `json:"transcription,omitempty"`
+	// Narration is set when the run speaks its narration (--speak).
+	Narration *cost.Narration `json:"narration,omitempty"`
 }
 
 func planText(b *strings.Builder, p Plan) {
@@ -30,20 +32,22 @@ func planText(b *strings.Builder, p Plan) {
 	if p.Frames.Dropped > 0 {
 		fmt.Fprintf(b, " (%d more dropped by --max-frames)", p.Frames.Dropped)
 	}
-	fmt.Fprintf(b, "\nrequests: %d (%d frames a request, detail %s, plus merging)\n", e.Requests, p.PerReq, p.Detail)
+	fmt.Fprintf(b, "\nrequests: %d (%s a request, detail %s, plus merging)\n", e.Requests, Count(p.PerReq, "frame"), p.Detail)
 	fmt.Fprintf(b, "input tokens: %d (images %d, text %d); output at most %d\n", e.InputTokens, e.ImageTokens, e.TextTokens, e.OutputCeiling)
-	if e.Batch != "" {
+	switch {
+	case !e.Known:
+		fmt.Fprintf(b, "cost on %s: price unknown\n", e.Model)
+	case e.Batch != "":
 		fmt.Fprintf(b, "cost on %s with the Batch API (%s): at most $%.4f (input $%.4f, output at most $%.4f)\n", e.Model, batchWhat(e.Batch), e.CostUSD, e.InputCostUSD, e.OutputCostUSD)
 		fmt.Fprintf(b, "the same run live: at most $%.4f; the Batch API saves $%.4f (%.0f%%)\n", e.LiveCostUSD, e.LiveCostUSD-e.CostUSD, saving(e.CostUSD, e.LiveCostUSD))
-	} else {
+	default:
 		fmt.Fprintf(b, "cost on %s: at most $%.4f (input $%.4f, output at most $%.4f)\n", e.Model, e.CostUSD, e.InputCostUSD, e.OutputCostUSD)
 	}
 	if t := p.Transcription; t != nil {
-		price := fmt.Sprintf("$%.4f", t.USD)
-		if !t.Known {
-			price = "unknown price"
-		}
-		fmt.Fprintf(b, "transcription: %.1f minutes of audio on %s: %s\n", t.Minutes, t.Model, price)
+		fmt.Fprintf(b, "transcription: %.1f minutes of audio on %s: %s\n", t.Minutes, t.Model, Price(t.USD, t.Known))
+	}
+	if n := p.Narration; n != nil {
+		narrationText(b, *n)
 	}
 	for _, warn := range p.Warnings {
 		fmt.Fprintf(b, "warning: %s\n", warn)
@@ -56,9 +60,9 @@ func planText(b *strings.Builder, p Plan) {
 		fmt.Fprintln(tw, "model\timage tokens\tinput tokens\tcost at most")
 	}
 	for _, o := range append([]cost.Estimate{e}, p.Others...) {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t$%.4f", o.Model, o.ImageTokens, o.InputTokens, o.CostUSD)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s", o.Model, o.ImageTokens, o.InputTokens, Price(o.CostUSD, o.Known))
 		if e.Batch != "" {
-			fmt.Fprintf(tw, "\t$%.4f", o.LiveCostUSD)
+			fmt.Fprintf(tw, "\t%s", Price(o.LiveCostUSD, o.Known))
 		}
 		fmt.Fprintln(tw)
 	}
@@ -79,4 +83,18 @@ func saving(cost, live float64) float64 {
 		return 0
 	}
 	return 100 * (live - cost) / live
+}
+
+// narrationText says how long the spoken narration can be and what it
+// costs.
+func narrationText(b *strings.Builder, n cost.Narration) {
+	price := fmt.Sprintf("$%.4f", n.USD)
+	if !n.Known {
+		price = "unknown price"
+	}
+	fmt.Fprintf(b, "narration: at most %s spoken, about %d words (%d characters) on %s: %s\n",
+		extract.Clock(n.Seconds), n.Words, n.Characters, n.Model, price)
+	if n.ShortenRequests > 0 {
+		fmt.Fprintf(b, "shortening lines that run long: at most %d requests, $%.4f\n", n.ShortenRequests, n.ShortenUSD)
+	}
 }

@@ -24,7 +24,8 @@ const (
 	JSONLines Format = "jsonl"
 )
 
-// Write renders doc (a summarize.Result, a Plan, a Frames or a Transcript)
+// Write renders doc (a summarize.Result, a Narrated, a Plan, a Frames or a
+// Transcript)
 // in format f, into a buffer first, so that nothing reaches w unless the
 // whole document rendered.
 func Write(w io.Writer, f Format, doc any) error {
@@ -39,8 +40,9 @@ func Write(w io.Writer, f Format, doc any) error {
 		err = prose(&b, f, doc)
 	case SRT, VTT:
 		var cues []summarize.Cue
-		if cues, err = cuesOf(doc); err == nil {
-			subtitles(&b, f, cues)
+		var note string
+		if cues, note, err = cuesOf(doc); err == nil {
+			subtitles(&b, f, summarize.Readable(cues), note)
 		}
 	case HTML:
 		err = html(&b, doc)
@@ -71,6 +73,8 @@ func prose(b *strings.Builder, f Format, doc any) error {
 	switch d := doc.(type) {
 	case summarize.Result:
 		return only(f, Markdown, doc, func() { resultMarkdown(b, d) })
+	case Narrated:
+		return only(f, Markdown, doc, func() { narratedMarkdown(b, d) })
 	case Transcript:
 		return only(f, Markdown, doc, func() { transcriptMarkdown(b, d) })
 	case Plan:
@@ -97,12 +101,16 @@ func only(f, form Format, doc any, write func()) error {
 	return nil
 }
 
-func cuesOf(doc any) ([]summarize.Cue, error) {
+// cuesOf is a document's cues, and what a WebVTT NOTE says of them: the
+// range they cover, when it is not the whole video.
+func cuesOf(doc any) ([]summarize.Cue, string, error) {
 	switch d := doc.(type) {
 	case summarize.Result:
-		return d.Cues(), nil
+		return d.Cues(), cueNote(d.Video.Path, d.Range, d.Video.Duration), nil
+	case Narrated:
+		return d.cues(), cueNote(d.Result.Video.Path, d.Result.Range, d.Result.Video.Duration), nil
 	case Transcript:
-		return d.cues(), nil
+		return d.cues(), cueNote(d.Video, d.Range, d.Duration), nil
 	}
-	return nil, unsupported(SRT, doc)
+	return nil, "", unsupported(SRT, doc)
 }

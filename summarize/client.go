@@ -2,6 +2,7 @@ package summarize
 
 import (
 	"context"
+	"time"
 
 	"golang.org/x/sync/semaphore"
 
@@ -22,19 +23,33 @@ type Transcriber interface {
 }
 
 // Usage adds up what the server reported. Answers taken from the cache
-// cost nothing and are counted apart.
+// cost nothing and are counted apart, with what they took when they were
+// first asked: what the cache saved.
 type Usage struct {
 	Requests         int `json:"requests"`
 	PromptTokens     int `json:"prompt_tokens"`
 	CompletionTokens int `json:"completion_tokens"`
 	Cached           int `json:"cached_answers"`
-	// CostUSD is the usage priced with the model table (0 when unknown).
-	CostUSD float64 `json:"cost_usd,omitempty"`
 	// CachedPromptTokens and CachedCompletionTokens are what the answers
-	// from the cache took when they were first asked: what the cache
-	// saved this run (not part of the output).
-	CachedPromptTokens     int `json:"-"`
-	CachedCompletionTokens int `json:"-"`
+	// from the cache took when they were first asked.
+	CachedPromptTokens     int `json:"cached_prompt_tokens,omitempty"`
+	CachedCompletionTokens int `json:"cached_completion_tokens,omitempty"`
+	// TranscribedMinutes is the audio sent for transcription this run,
+	// CachedMinutes the audio whose transcript came from the cache.
+	TranscribedMinutes float64 `json:"transcribed_minutes,omitempty"`
+	CachedMinutes      float64 `json:"cached_transcribed_minutes,omitempty"`
+	// TranscriptionUSD is the transcription's part of CostUSD, SpeechUSD
+	// the spoken narration's (--speak, added by the front end once the
+	// voice-over is made).
+	TranscriptionUSD float64 `json:"transcription_usd,omitempty"`
+	SpeechUSD        float64 `json:"speech_usd,omitempty"`
+	// CostUSD is what this run paid, priced with the model table: the
+	// requests, the transcription and the speech (0 when the prices are
+	// unknown).
+	CostUSD float64 `json:"cost_usd,omitempty"`
+	// SavedUSD is what the answers and transcripts from the cache (or the
+	// library) cost when they were first paid for.
+	SavedUSD float64 `json:"saved_usd,omitempty"`
 	// BatchPromptTokens and BatchCompletionTokens are the part of the
 	// requests' tokens a batch answered, paid at batch prices (not part of
 	// the output).
@@ -42,8 +57,8 @@ type Usage struct {
 	BatchCompletionTokens int `json:"-"`
 }
 
-// costOn prices the usage on p: what batches answered at p's batch
-// prices, the rest at its standard ones.
+// costOn prices the requests of the usage on p: what batches answered at
+// p's batch prices, the rest at its standard ones.
 func (u Usage) costOn(p cost.Model) float64 {
 	if u.BatchPromptTokens+u.BatchCompletionTokens == 0 {
 		return p.Cost(u.PromptTokens, u.CompletionTokens)
@@ -80,6 +95,20 @@ func (u *Usage) merge(o Usage) {
 	u.CachedCompletionTokens += o.CachedCompletionTokens
 	u.BatchPromptTokens += o.BatchPromptTokens
 	u.BatchCompletionTokens += o.BatchCompletionTokens
+	u.TranscribedMinutes += o.TranscribedMinutes
+	u.CachedMinutes += o.CachedMinutes
+	u.TranscriptionUSD += o.TranscriptionUSD
+	u.SpeechUSD += o.SpeechUSD
+	u.SavedUSD += o.SavedUSD
+}
+
+// Served is the usage of a run rendered again without asking anything
+// (from the library): every answer and transcript counts as from the
+// cache, and what the run paid first is what this one saved.
+func (u Usage) Served() Usage {
+	return Usage{Cached: u.Requests + u.Cached,
+		CachedPromptTokens: u.PromptTokens + u.CachedPromptTokens, CachedCompletionTokens: u.CompletionTokens + u.CachedCompletionTokens,
+		CachedMinutes: u.TranscribedMinutes + u.CachedMinutes, SavedUSD: cost.RoundUSD(u.CostUSD + u.SavedUSD)}
 }
 
 // caller sends a run's requests, telling its progress display about them
@@ -92,9 +121,13 @@ type caller struct {
 	transcript *transcriptSlot
 	// slots, when set, is the request pool shared with other runs.
 	slots *semaphore.Weighted
+	// onRequest, when set, hears of every request when it ends.
+	onRequest func(RequestInfo)
 }
 
-func (k *caller) ask(ctx context.Context, req llm.ChatRequest) (llm.Answer, error) {
+// ask sends req, part saying what it is for ("chunk 00:00:04-00:00:08",
+// "merge").
+func (k *caller) ask(ctx context.Context, part string, req llm.ChatRequest) (llm.Answer, error) {
 	if k.progress != nil {
 		req.Hooks = &llm.Hooks{
 			Sent:     func() { k.progress.update(func(p *Progress) { p.Sent++ }) },
@@ -107,7 +140,10 @@ func (k *caller) ask(ctx context.Context, req llm.ChatRequest) (llm.Answer, erro
 		}
 		defer k.slots.Release(1)
 	}
-	return k.c.Chat(ctx, req)
+	start := time.Now()
+	a, err := k.c.Chat(ctx, req)
+	k.tell(part, req, a, err, time.Since(start))
+	return a, err
 }
 
 // pooled is a Transcriber whose uploads hold a slot of a shared pool.

@@ -87,3 +87,68 @@ func ValidCues(cues []Cue, duration float64) []Cue {
 	}
 	return out
 }
+
+// What a reader can take in from one cue: lines of about CueLineChars
+// characters, CueLines of them, shown at most MaxCueSeconds (the usual
+// broadcast and streaming guidelines).
+const (
+	CueLineChars  = 42
+	CueLines      = 2
+	MaxCueSeconds = 7.0
+)
+
+// Readable splits each cue whose text is longer than one screen into
+// consecutive cues of at most CueLines lines of at most CueLineChars
+// characters (a longer word alone on its line is cut), each given a share
+// of the cue's time in proportion to its text, and none shown longer than
+// MaxCueSeconds. Cues stay in order and within the time of the cue they
+// came from.
+func Readable(cues []Cue) []Cue {
+	var out []Cue
+	for _, c := range cues {
+		pages := screens(c.Text)
+		total := 0
+		for _, p := range pages {
+			total += len([]rune(p))
+		}
+		t := c.Start
+		for _, p := range pages {
+			share := (c.End - c.Start) * float64(len([]rune(p))) / float64(max(total, 1))
+			out = append(out, Cue{Start: t, End: t + min(share, MaxCueSeconds), Text: p})
+			t += share
+		}
+	}
+	return out
+}
+
+// screens breaks text into pages of at most CueLines lines of at most
+// CueLineChars characters, lines within a page joined by "\n".
+func screens(text string) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(text) {
+		for len([]rune(w)) > CueLineChars { // a word longer than a line: cut it
+			if line != "" {
+				lines, line = append(lines, line), ""
+			}
+			r := []rune(w)
+			lines, w = append(lines, string(r[:CueLineChars])), string(r[CueLineChars:])
+		}
+		switch {
+		case line == "":
+			line = w
+		case len([]rune(line))+1+len([]rune(w)) <= CueLineChars:
+			line += " " + w
+		default:
+			lines, line = append(lines, line), w
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	var pages []string
+	for i := 0; i < len(lines); i += CueLines {
+		pages = append(pages, strings.Join(lines[i:min(i+CueLines, len(lines))], "\n"))
+	}
+	return pages
+}

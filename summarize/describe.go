@@ -42,6 +42,9 @@ type Options struct {
 	Mode Mode
 	// Prompt is the user's own instruction, added to every prompt.
 	Prompt string
+	// Language, when set, is the language every answer is written in
+	// (a language name as a person would say it: "French", "pt-BR").
+	Language string
 	// Pricing is the model table entry, for estimates (rate pacing, the
 	// run's cost); nil means the GPT-4o rule and no price.
 	Pricing *cost.Model
@@ -49,6 +52,9 @@ type Options struct {
 	// prices them at batch prices, and so does the run's cost for every
 	// answer a batch gave (llm.Answer.Batch).
 	Batch cost.Batching
+	// DescriptionsOnly describes the chunks and makes no summary: no
+	// merge request is sent (subtitles of the descriptions need none).
+	DescriptionsOnly bool
 }
 
 // Defaults, shown by front ends and used where Options leave zeros.
@@ -196,7 +202,7 @@ func describeOne(ctx context.Context, k *caller, opts Options, ch chunk.Chunk) (
 	}
 	req := llm.ChatRequest{Model: opts.Model, System: opts.system("chunk"), User: parts, MaxTokens: opts.MaxTokens}
 	req.Tokens = opts.requestTokens(req, ch.Images)
-	a, err := k.ask(ctx, req)
+	a, err := k.ask(ctx, "chunk "+extract.Clock(ch.Start())+"-"+extract.Clock(ch.End()), req)
 	n := Note{Index: ch.Index, Start: ch.Start(), End: ch.End(), Times: ch.Times(),
 		Description: a.Text, FinishReason: a.FinishReason}
 	if a.FinishReason == "content_filter" && n.Description == "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/vidskim/vidskim/extract"
 	"github.com/vidskim/vidskim/llm"
 )
 
@@ -36,7 +37,8 @@ func merge(ctx context.Context, k *caller, opts Options, notes []Note) (merged, 
 		next := make([]Note, 0, len(groups))
 		for _, g := range groups {
 			start, end := g[0].Start, g[len(g)-1].End
-			a, err := mergeRequest(ctx, k, opts, opts.system("partial"), g, start, end+1)
+			part := fmt.Sprintf("merge round %d %s-%s", round, extract.Clock(start), extract.Clock(end))
+			a, err := mergeRequest(ctx, k, opts, part, opts.system("partial"), g, start, end+1)
 			m.usage.count(a)
 			if err != nil {
 				return m, fmt.Errorf("merge round %d: %w", round, err)
@@ -48,7 +50,7 @@ func merge(ctx context.Context, k *caller, opts Options, notes []Note) (merged, 
 		}
 		notes = next
 	}
-	a, err := mergeRequest(ctx, k, opts, opts.system("merge"), notes, 0, 1e12)
+	a, err := mergeRequest(ctx, k, opts, "merge", opts.system("merge"), notes, 0, 1e12)
 	m.usage.count(a)
 	if err != nil {
 		return m, fmt.Errorf("merge: %w", err)
@@ -64,7 +66,7 @@ func merge(ctx context.Context, k *caller, opts Options, notes []Note) (merged, 
 }
 
 // mergeRequest merges notes, with the speech from..to when it fits.
-func mergeRequest(ctx context.Context, k *caller, opts Options, system string, notes []Note, from, to float64) (llm.Answer, error) {
+func mergeRequest(ctx context.Context, k *caller, opts Options, part, system string, notes []Note, from, to float64) (llm.Answer, error) {
 	text := formatNotes(notes)
 	segs, err := k.transcript.wait(ctx)
 	if err != nil {
@@ -78,7 +80,7 @@ func mergeRequest(ctx context.Context, k *caller, opts Options, system string, n
 	}
 	req := llm.ChatRequest{Model: opts.Model, System: system, User: []llm.Part{llm.Text(text)}, MaxTokens: opts.MergeMaxTokens}
 	req.Tokens = opts.requestTokens(req, nil)
-	return k.ask(ctx, req)
+	return k.ask(ctx, part, req)
 }
 
 // estimateTokens is a conservative count for English text: four

@@ -41,6 +41,9 @@ type Config struct {
 	// request (chunks, merges, transcription) holds one slot while it is
 	// out, so runs of many videos at once stay within one limit.
 	Slots *semaphore.Weighted
+	// OnRequest, when set, hears of every chat request when it ends (for
+	// a verbose log). It is called from several goroutines at once.
+	OnRequest func(RequestInfo)
 }
 
 // ErrPartial marks a run whose result covers only part of the video. The
@@ -65,7 +68,7 @@ func Run(ctx context.Context, c Client, v extract.Video, cfg Config, log *slog.L
 	if cfg.Chunk.End == 0 {
 		cfg.Chunk.End = cfg.Extract.RangeEnd(v)
 	}
-	k := &caller{c: c, progress: newTracker(cfg.OnProgress, cfg.Chunk.End), slots: cfg.Slots}
+	k := &caller{c: c, progress: newTracker(cfg.OnProgress, cfg.Chunk.End), slots: cfg.Slots, onRequest: cfg.OnRequest}
 	cfg.Dedupe.OnFrame = k.progress.frame
 	st, err := runStages(ctx, k, v, cfg)
 	k.progress.update(func(p *Progress) { p.Done, p.Stopped = err == nil, err != nil })
@@ -89,6 +92,7 @@ type stages struct {
 	images         []ReportImage
 	transcript     []llm.Segment
 	transcriptNote string
+	transcribed    Usage // the transcription's minutes and cost
 }
 
 // runStages starts extraction and selection, chunking, the transcript (if
@@ -115,8 +119,8 @@ func runStages(ctx context.Context, k *caller, v extract.Video, cfg Config) (*st
 			tc := *cfg.Transcribe
 			tc.Client = pooled{tc.Client, cfg.Slots}
 			tc.Audio.Start, tc.Audio.End = cfg.Extract.Start, cfg.Extract.End
-			segs, note, err := transcribeRun(gctx, v, tc)
-			st.transcript, st.transcriptNote = segs, note
+			segs, u, note, err := transcribeRun(gctx, v, tc)
+			st.transcript, st.transcriptNote, st.transcribed = segs, note, u
 			k.transcript.set(segs)
 			return err
 		})
@@ -136,6 +140,9 @@ func runStages(ctx context.Context, k *caller, v extract.Video, cfg Config) (*st
 func (st *stages) result(v extract.Video, cfg Config) Result {
 	res := newResult(v, cfg, st.xs, st.ds, st.d)
 	res.Images, res.Transcript = st.images, st.transcript
+	res.Usage.merge(st.transcribed)
+	res.Range = &TimeRange{Start: round3(cfg.Extract.Start), End: round3(cfg.Extract.RangeEnd(v))}
+	res.DescriptionsOnly = cfg.Model.DescriptionsOnly
 	if st.transcriptNote != "" {
 		res.Warnings = append(res.Warnings, st.transcriptNote)
 	}
@@ -153,10 +160,14 @@ func finish(ctx context.Context, k *caller, v extract.Video, cfg Config, res Res
 			return res, partial
 		}
 	}
-	m, err := merge(ctx, k, cfg.Model, d.Notes)
-	res.Usage.merge(m.usage)
-	if err != nil {
-		return res, err
+	var m merged
+	if !cfg.Model.DescriptionsOnly {
+		var err error
+		m, err = merge(ctx, k, cfg.Model, d.Notes)
+		res.Usage.merge(m.usage)
+		if err != nil {
+			return res, err
+		}
 	}
 	res.Summary = m.text
 	if m.reason != "" {
@@ -167,7 +178,9 @@ func finish(ctx context.Context, k *caller, v extract.Video, cfg Config, res Res
 		res.Script = res.Cues()
 	}
 	if p := cfg.Model.Pricing; p != nil {
-		res.Usage.CostUSD = cost.RoundUSD(res.Usage.costOn(*p))
+		u := &res.Usage
+		u.CostUSD = cost.RoundUSD(u.costOn(*p) + u.TranscriptionUSD)
+		u.SavedUSD = cost.RoundUSD(p.Cost(u.CachedPromptTokens, u.CachedCompletionTokens) + u.SavedUSD)
 		e := cfg.Model.Job(v, st.ds.Kept, cfg.Chunk.FramesPerRequest).Estimate(*p, true)
 		res.Estimate = &e
 	}

@@ -33,6 +33,12 @@ type Result struct {
 	Script []Cue `json:"script,omitempty"`
 	// Estimate is what the run was expected to cost, beside Usage.
 	Estimate *cost.Estimate `json:"estimate,omitempty"`
+	// Range is the stretch of the video the run covered (--start and
+	// --end; the whole video when neither is given).
+	Range *TimeRange `json:"range,omitempty"`
+	// DescriptionsOnly is a run that described the chunks and made no
+	// summary (subtitles need none).
+	DescriptionsOnly bool `json:"descriptions_only,omitempty"`
 	// Images are the kept frames, kept only for --report.
 	Images []ReportImage `json:"-"`
 }
@@ -81,7 +87,12 @@ type ReportImage struct {
 type TimeRange struct {
 	Start float64 `json:"start_s"`
 	End   float64 `json:"end_s"`
-	Error string  `json:"error"`
+	Error string  `json:"error,omitempty"`
+}
+
+// Whole says whether the range is the whole of a video of duration d.
+func (r *TimeRange) Whole(d float64) bool {
+	return r == nil || r.Start <= 0 && (r.End <= 0 || d <= 0 || r.End >= d-0.001)
 }
 
 // VideoInfo describes the input.

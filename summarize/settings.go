@@ -15,7 +15,7 @@ import (
 // PipelineVersion changes whenever the pipeline would turn the same
 // settings and the same answers into a different Result (a new field, a
 // changed merge); a stored run of another version is never reused.
-const PipelineVersion = 1
+const PipelineVersion = 2 // 2: the range, the whole usage, descriptions-only runs
 
 // Settings is everything about a run that shapes its Result, and nothing
 // that does not (requests at once, where the server is, --partial): two
@@ -48,6 +48,9 @@ type Settings struct {
 	Pricing          *cost.Model         `json:"pricing,omitempty"`
 	Batch            string              `json:"batch,omitempty"` // which requests the Batch API answered: their cost is the batch price
 	Transcribe       *TranscribeSettings `json:"transcribe,omitempty"`
+	// DescriptionsOnly runs have no summary: such a run never stands in
+	// for one that needs it.
+	DescriptionsOnly bool `json:"descriptions_only,omitempty"`
 }
 
 // TranscribeSettings is what shapes the transcript.
@@ -56,6 +59,8 @@ type TranscribeSettings struct {
 	Overlap  float64 `json:"overlap_s"`
 	Bitrate  int     `json:"bitrate"`
 	MaxBytes int     `json:"max_bytes"`
+	// USDPerMinute prices the run's transcription.
+	USDPerMinute float64 `json:"usd_per_minute,omitempty"`
 }
 
 // Settings is cfg's Settings.
@@ -70,9 +75,10 @@ func (cfg Config) Settings() Settings {
 		FramesPerRequest: c.FramesPerRequest, Quality: c.Quality,
 		Model: m.Model, Detail: string(m.Detail), MaxTokens: m.MaxTokens, MergeMaxTokens: m.MergeMaxTokens,
 		MergeBudget: m.MergeBudget, Mode: string(m.Mode), Prompt: m.Prompt, Prompts: hex.EncodeToString(prompts[:]),
-		Pricing: m.Pricing, Batch: m.Batch.String()}
+		Pricing: m.Pricing, Batch: m.Batch.String(), DescriptionsOnly: m.DescriptionsOnly}
 	if t := cfg.Transcribe; t != nil {
-		s.Transcribe = &TranscribeSettings{Model: t.Options.Model, Overlap: t.Options.Overlap, Bitrate: t.Audio.Bitrate, MaxBytes: t.Audio.MaxBytes}
+		s.Transcribe = &TranscribeSettings{Model: t.Options.Model, Overlap: t.Options.Overlap, Bitrate: t.Audio.Bitrate, MaxBytes: t.Audio.MaxBytes,
+			USDPerMinute: t.Options.USDPerMinute}
 	}
 	return s
 }

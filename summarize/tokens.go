@@ -44,5 +44,6 @@ func (o Options) Job(v extract.Video, n, perRequest int) cost.Job {
 		Frames: cost.Sizes(n, w, h), PerRequest: perRequest, Detail: o.Detail,
 		ChunkPrompt: len(o.system("chunk")), MergePrompt: len(o.system("merge")),
 		MaxTokens: o.MaxTokens, MergeMaxTokens: o.MergeMaxTokens, MergeBudget: o.MergeBudget, Batch: o.Batch,
+		NoMerge: o.DescriptionsOnly,
 	}
 }

@@ -10,10 +10,14 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 )
 
-// Transcription is what the fake transcription endpoint received.
+// Transcription is what the fake transcription (or translation) endpoint
+// received.
 type Transcription struct {
+	// Translation: the upload went to /audio/translations (English text).
+	Translation   bool
 	Model, Format string
 	Granularities []string
 	Bytes         int
@@ -24,10 +28,12 @@ type Transcription struct {
 // silent, found with ffmpeg's silencedetect.
 type Speech struct{ Start, End float64 }
 
-// handleTranscription serves /audio/transcriptions like the real endpoint
-// with response_format verbose_json: it checks the upload is audio ffmpeg
-// can read and under 25 MB, finds the non-silent stretches in it, and
-// answers one segment for each, with the text SpeechText gives.
+// handleTranscription serves /audio/transcriptions and /audio/translations
+// like the real endpoints with response_format verbose_json: it checks the
+// upload is audio ffmpeg can read and under 25 MB (and a translation's form
+// against the OpenAPI schema, which has no timestamp granularities), finds
+// the non-silent stretches in it, and answers one segment for each, with
+// the text SpeechText gives.
 func (s *Server) handleTranscription(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseMultipartForm(32 << 20); err != nil {
 		s.t.Errorf("fake server: transcription: not multipart: %v", err)
@@ -42,7 +48,15 @@ func (s *Server) handleTranscription(w http.ResponseWriter, r *http.Request) {
 	}
 	audio, _ := io.ReadAll(f)
 	tr := Transcription{Model: r.FormValue("model"), Format: r.FormValue("response_format"),
-		Granularities: r.MultipartForm.Value["timestamp_granularities[]"], Bytes: len(audio)}
+		Granularities: r.MultipartForm.Value["timestamp_granularities[]"], Bytes: len(audio),
+		Translation: strings.HasSuffix(r.URL.Path, "/audio/translations")}
+	if tr.Translation {
+		if err := s.checkTranslationForm(r.MultipartForm.Value); err != nil {
+			s.t.Errorf("fake server: translation: %v", err)
+			http.Error(w, err.Error(), 400)
+			return
+		}
+	}
 	if len(audio) > 25<<20 {
 		s.t.Errorf("fake server: %d bytes of audio, over the 25 MB limit", len(audio))
 	}
@@ -69,7 +83,32 @@ func (s *Server) handleTranscription(w http.ResponseWriter, r *http.Request) {
 			"tokens": []int{1}, "temperature": 0, "avg_logprob": -0.2, "compression_ratio": 1.1, "no_speech_prob": 0.01})
 	}
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(map[string]any{"task": "transcribe", "language": "english", "duration": dur, "text": text, "segments": segs})
+	task, lang := "transcribe", "english"
+	if tr.Translation {
+		task = "translate"
+	}
+	json.NewEncoder(w).Encode(map[string]any{"task": task, "language": lang, "duration": dur, "text": text, "segments": segs})
+}
+
+// checkTranslationForm validates a translation's form fields, as the JSON
+// object they stand for, against the OpenAPI schema.
+func (s *Server) checkTranslationForm(form map[string][]string) error {
+	obj := map[string]any{"file": "(binary)"}
+	for k, vs := range form {
+		if len(vs) != 1 {
+			return fmt.Errorf("form field %s sent %d times", k, len(vs))
+		}
+		obj[k] = vs[0]
+		if k == "temperature" {
+			f, err := strconv.ParseFloat(vs[0], 64)
+			if err != nil {
+				return fmt.Errorf("temperature %q", vs[0])
+			}
+			obj[k] = f
+		}
+	}
+	raw, _ := json.Marshal(obj)
+	return validateJSON(s.translationSchema, raw)
 }
 
 // Transcriptions returns what the transcription endpoint received.
@@ -87,8 +126,29 @@ var (
 
 // listen finds the stretches of audio louder than -35 dB.
 func listen(audio []byte) ([]Speech, float64, error) {
-	cmd := exec.Command("ffmpeg", "-hide_banner", "-nostdin", "-i", "pipe:0", "-af", "silencedetect=noise=-35dB:d=0.3", "-f", "null", "-")
-	cmd.Stdin = bytes.NewReader(audio)
+	return hear([]string{"-i", "pipe:0"}, audio, "silencedetect=noise=-35dB:d=0.3")
+}
+
+// Hear finds the stretches of sound in the first audio stream of the file
+// at path: louder than noise dBFS, apart by silences of at least minSilence
+// seconds, after filter (a frequency band, say; "" for none). It returns
+// them with the audio's decoded length.
+func Hear(path, filter string, noise, minSilence float64) ([]Speech, float64, error) {
+	detect := fmt.Sprintf("silencedetect=noise=%gdB:d=%g", noise, minSilence)
+	if filter != "" {
+		detect = filter + "," + detect
+	}
+	return hear([]string{"-i", "file:" + path, "-map", "0:a:0"}, nil, detect)
+}
+
+// hear runs silencedetect over the input and turns its report into the
+// stretches between silences.
+func hear(in []string, stdin []byte, filter string) ([]Speech, float64, error) {
+	args := append(append([]string{"-hide_banner", "-nostdin"}, in...), "-af", filter, "-f", "null", "-")
+	cmd := exec.Command("ffmpeg", args...)
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return nil, 0, fmt.Errorf("%v: %s", err, out)

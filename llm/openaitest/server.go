@@ -69,12 +69,18 @@ type Server struct {
 	// SpeechText, when set, is the text of the i-th stretch of speech
 	// heard in the n-th upload to /audio/transcriptions.
 	SpeechText func(n, i int) string
+	// SpeechScript, when set, may answer a valid /audio/speech request
+	// itself (a failure, say); a zero Reply means the tone.
+	SpeechScript func(s Spoken) Reply
 	// Batch scripts the Batch API (batch.go).
 	Batch BatchScript
+
+	speechSchema, translationSchema *jsonschema.Schema
 
 	mu             sync.Mutex
 	requests       []Request
 	transcriptions []Transcription
+	spoken         []Spoken
 	n              atomic.Int64
 	start          sync.Once
 	batch          batchState
@@ -86,7 +92,9 @@ type Server struct {
 // request, even one from another process.
 func New(t testing.TB) *Server {
 	t.Helper()
-	s := &Server{t: t, schema: loadSchema(t)}
+	s := &Server{t: t, schema: loadSchema(t, "chat-schema.json", "CreateChatCompletionRequest"),
+		speechSchema:      loadSchema(t, "audio-schema.json", "CreateSpeechRequest"),
+		translationSchema: loadSchema(t, "audio-schema.json", "CreateTranslationRequest")}
 	s.batch.schemas = loadBatchSchemas(t)
 	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.handle))
 	t.Cleanup(func() {
@@ -111,8 +119,12 @@ func (s *Server) Requests() []Request {
 }
 
 func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
-	if strings.HasSuffix(r.URL.Path, "/audio/transcriptions") {
+	switch {
+	case strings.HasSuffix(r.URL.Path, "/audio/transcriptions"), strings.HasSuffix(r.URL.Path, "/audio/translations"):
 		s.handleTranscription(w, r)
+		return
+	case strings.HasSuffix(r.URL.Path, "/audio/speech"):
+		s.handleSpeech(w, r)
 		return
 	}
 	if s.handleBatchAPI(w, r) {
@@ -197,10 +209,11 @@ func completion(req Request, reply Reply) map[string]any {
 	}
 }
 
-// loadSchema compiles the request schema from the repository's testdata.
-func loadSchema(t testing.TB) *jsonschema.Schema {
+// loadSchema compiles the schema called name in file, one of the cuts of
+// OpenAI's OpenAPI document in the repository's testdata/openai.
+func loadSchema(t testing.TB, file, name string) *jsonschema.Schema {
 	t.Helper()
-	return loadSchemas(t, "chat-schema.json", "CreateChatCompletionRequest")["CreateChatCompletionRequest"]
+	return loadSchemas(t, file, name)[name]
 }
 
 // loadSchemas compiles the named schemas of a file cut from the OpenAPI

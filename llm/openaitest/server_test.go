@@ -49,17 +49,26 @@ func TestChecks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := &recorder{TB: t}
-			s := New(rec)
-			resp, err := http.Post(s.BaseURL()+"/chat/completions", "application/json", strings.NewReader(tt.body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-			got := strings.Join(rec.errs, "; ")
-			if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
-				t.Errorf("complaints %q, want %q", got, tt.want)
-			}
+			postChecked(t, "/chat/completions", tt.body, tt.want)
 		})
 	}
+}
+
+// postChecked posts body to path on a fresh fake and checks that it
+// complains as want says ("" for not at all); it returns the fake and the
+// answer's status.
+func postChecked(t *testing.T, path, body, want string) (*Server, int) {
+	t.Helper()
+	rec := &recorder{TB: t}
+	s := New(rec)
+	resp, err := http.Post(s.BaseURL()+path, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	got := strings.Join(rec.errs, "; ")
+	if (want == "") != (got == "") || !strings.Contains(got, want) {
+		t.Errorf("complaints %q, want %q", got, want)
+	}
+	return s, resp.StatusCode
 }

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Cuts request and response schemas, with every schema they refer to, out of
-OpenAI's OpenAPI document, so tests can validate what vidskim sends against
-the official schema without the 3 MB document.
+"""Cuts schemas, with every schema they refer to, out of OpenAI's OpenAPI
+document, so tests can validate what vidskim sends against the official
+schema without the 3 MB document. With no schema named, the chat-completions
+request and response.
 
 usage: extract-schema.py path/to/openapi.json > chat-schema.json
+       extract-schema.py path/to/openapi.json CreateSpeechRequest CreateTranslationRequest > audio-schema.json
        extract-schema.py path/to/openapi.json --batch > batch-schema.json
 
 --batch cuts the Files and Batches schemas, and adds the per-line objects of
@@ -35,9 +37,9 @@ def walk(o):
             walk(x)
 
 batch = "--batch" in sys.argv[2:]
-roots = ("CreateChatCompletionRequest", "CreateChatCompletionResponse")
+roots = [a for a in sys.argv[2:] if a != "--batch"] or ["CreateChatCompletionRequest", "CreateChatCompletionResponse"]
 if batch:
-    roots = ("CreateFileRequest", "OpenAIFile", "ListFilesResponse", "CreateBatchRequest", "Batch", "ListBatchesResponse")
+    roots = ["CreateFileRequest", "OpenAIFile", "ListFilesResponse", "CreateBatchRequest", "Batch", "ListBatchesResponse"]
 for root in roots:
     keep.add(root)
     walk(schemas[root])
