@@ -83,7 +83,7 @@ func setupBatch(c *cli.Context, s *session, ins []input, single bool, stderr io.
 	b := &batchRun{c: c, s: s, ins: ins, single: single, merge: c.Bool("batch-merge"), retry: c.String("batch-retry"),
 		answers: llm.NewBatchAnswers()}
 	if !c.Bool("quiet") {
-		b.w = stderr
+		b.w = progressOut(c, stderr, s.log) // with --log-format json, JSON lines too
 	}
 	s.ccfg.Batched = b.answers
 	s.before, s.after = b.run, b.count

@@ -59,8 +59,8 @@ func openBatchCmd(c *cli.Context, connect bool, stdout, stderr io.Writer) (*batc
 		return nil, usageError{errors.New("--batch-poll: must be more than 0, e.g. 30s")}
 	}
 	var cfg llm.Config
+	log := newLogger(c, stderr)
 	if connect {
-		log := newLogger(c, stderr)
 		var err error
 		if cfg, err = batchConnection(c, log); err != nil {
 			return nil, err
@@ -75,7 +75,7 @@ func openBatchCmd(c *cli.Context, connect bool, stdout, stderr io.Writer) (*batc
 	}
 	bc.lib = lib
 	if connect {
-		var w io.Writer = stderr
+		w := progressOut(c, stderr, log) // with --log-format json, JSON lines too
 		if c.Bool("quiet") {
 			w = nil
 		}

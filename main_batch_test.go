@@ -135,3 +135,29 @@ func TestBatchProgress(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchProgressJSON: with --log-format json the batch's progress is
+// JSON records too, as every line on stderr is.
+func TestBatchProgressJSON(t *testing.T) {
+	openaitest.NeedFFmpeg(t)
+	srv := openaitest.New(t)
+	srv.Batch.Polls = 2
+	code, _, stderr := vidskim(t, "summarize", "testdata/sample.mp4", "--base-url", srv.BaseURL(), "--batch", "--batch-poll", "10ms",
+		"--log-format", "json", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	batchLines := 0
+	for _, l := range strings.Split(strings.TrimSpace(stderr), "\n") {
+		var rec struct{ Msg, Status string }
+		if err := json.Unmarshal([]byte(l), &rec); err != nil {
+			t.Errorf("a stderr line that is not JSON: %q", l)
+		}
+		if rec.Msg == "progress" && strings.HasPrefix(rec.Status, "batch: ") {
+			batchLines++
+		}
+	}
+	if batchLines < 3 {
+		t.Errorf("%d batch progress records, want the upload, the polls and the answers:\n%s", batchLines, stderr)
+	}
+}
