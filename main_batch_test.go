@@ -5,7 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/vidskim/vidskim/llm/openaitest"
@@ -159,5 +161,42 @@ func TestBatchProgressJSON(t *testing.T) {
 	}
 	if batchLines < 3 {
 		t.Errorf("%d batch progress records, want the upload, the polls and the answers:\n%s", batchLines, stderr)
+	}
+}
+
+// TestBatchPartialCollectsNoMerge: with --partial, and all chunks of a
+// video but one in the answer cache (a live run where one chunk failed),
+// collecting for the batch merges nothing: no merge of the partial notes
+// is sent or batched; the batch holds the one chunk, and the merge of
+// all the notes is then sent live.
+func TestBatchPartialCollectsNoMerge(t *testing.T) {
+	openaitest.NeedFFmpeg(t)
+	for _, merge := range []bool{false, true} {
+		common := []string{"summarize", "testdata/sample.mp4", "--format", "json", "--frames-per-request", "2", "--max-retries", "0", "-q",
+			"--cache-dir", t.TempDir(), "--library", filepath.Join(t.TempDir(), "library.db")}
+		live := openaitest.New(t)
+		var chunks atomic.Int32
+		live.Script = func(r openaitest.Request) openaitest.Reply {
+			if len(r.Images) > 0 && chunks.Add(1) == 3 { // the first answered, so the run goes on
+				return openaitest.Reply{Status: 500, Body: `{"error":{"message":"The server had an error.","type":"server_error","param":null,"code":null}}`}
+			}
+			return openaitest.Reply{}
+		}
+		if code, _, stderr := vidskim(t, append(common, "--base-url", live.BaseURL())...); chunks.Load() != 5 || code == 0 {
+			t.Fatalf("live run with a chunk failing: exit %d: %s", code, stderr)
+		}
+		srv := openaitest.New(t)
+		args := append(common, "--base-url", srv.BaseURL(), "--batch", "--batch-poll", "10ms", "--partial", "--batch-merge="+strconv.FormatBool(merge))
+		if code, _, stderr := vidskim(t, args...); code != 0 {
+			t.Fatalf("batch run: exit %d: %s", code, stderr)
+		}
+		lines, want := srv.BatchRequests(), 1 // the chunk, and with --batch-merge the merge in a batch of its own
+		if merge {
+			want = 2
+		}
+		if len(lines) != want || len(lines[0].Images) == 0 || len(srv.Requests()) != 2-want || chunkRequests(srv) != 0 {
+			t.Errorf("--batch-merge=%v: %d batch lines, %d live requests (%d chunks), want the failed chunk batched and one merge",
+				merge, len(lines), len(srv.Requests()), chunkRequests(srv))
+		}
 	}
 }
