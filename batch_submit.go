@@ -17,6 +17,7 @@ import (
 
 	"github.com/vidskim/vidskim/library"
 	"github.com/vidskim/vidskim/llm"
+	"github.com/vidskim/vidskim/render"
 	"github.com/vidskim/vidskim/textsafe"
 )
 
@@ -81,7 +82,7 @@ func (bt *batcher) send(ctx context.Context, d *llm.Deferral, keys []string, ret
 		return err
 	}
 	bt.sent += len(keys)
-	bt.say("%d requests to batch: %d sent before and still in their batches, %d new", len(keys), len(open), len(fresh))
+	bt.say("%s to batch: %d sent before and still in their batches, %d new", render.Count(len(keys), "request"), len(open), len(fresh))
 	ids, err := bt.submit(ctx, d, fresh)
 	if err != nil {
 		return err
@@ -94,7 +95,7 @@ func (bt *batcher) send(ctx context.Context, d *llm.Deferral, keys []string, ret
 		if len(again) == 0 {
 			break
 		}
-		bt.say("%d requests failed in their batches: sending them in a new batch", len(again))
+		bt.say("%s failed in their batches: sending them in a new batch", render.Count(len(again), "request"))
 		if ids, err = bt.submit(ctx, d, again); err != nil {
 			return err
 		}
@@ -215,7 +216,7 @@ func (bt *batcher) advance(ctx context.Context, id int64, resuming bool) error {
 			return err
 		}
 		row.State, row.FileID = library.BatchUploaded, fileID
-		bt.say("uploaded %s (%d requests, %.1f MB) as %s", row.Name, row.Requests, float64(row.Bytes)/1e6, fileID)
+		bt.say("uploaded %s (%s, %.1f MB) as %s", row.Name, render.Count(row.Requests, "request"), float64(row.Bytes)/1e6, fileID)
 	}
 	if row.State != library.BatchUploaded {
 		return nil
@@ -247,7 +248,7 @@ func (bt *batcher) report(keys []string) error {
 		}
 	}
 	if n > 0 {
-		bt.say("%d of %d requests got no answer from their batches (%s): they are sent live now, at the standard price", n, len(keys), first)
+		bt.say("%d of %s got no answer from their batches (%s): they are sent live now, at the standard price", n, render.Count(len(keys), "request"), first)
 	}
 	if len(bt.stopped) > 0 {
 		return fmt.Errorf("batch %s was cancelled: the answers it gave are kept; run the same command to batch the rest", strings.Join(bt.stopped, ", "))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vidskim/vidskim/library"
 	"github.com/vidskim/vidskim/llm"
+	"github.com/vidskim/vidskim/render"
 	"github.com/vidskim/vidskim/textsafe"
 )
 
@@ -77,7 +78,7 @@ func (bt *batcher) look(ctx context.Context, id int64) (done bool, line string, 
 		OutputFileID: b.OutputFileID, ErrorFileID: b.ErrorFileID, Errors: strings.Join(b.Errors, "; ")}); err != nil {
 		return false, "", err
 	}
-	line = fmt.Sprintf("batch %s: %s, %d of %d requests done, %d failed", b.ID, b.Status, b.Completed, max(b.Total, row.Requests), b.Failed)
+	line = fmt.Sprintf("batch %s: %s, %d of %s done, %d failed", b.ID, b.Status, b.Completed, render.Count(max(b.Total, row.Requests), "request"), b.Failed)
 	if !b.Done() {
 		return false, line, nil
 	}
@@ -91,7 +92,7 @@ func (bt *batcher) look(ctx context.Context, id int64) (done bool, line string, 
 	if len(b.Errors) > 0 {
 		line += ": " + textsafe.Line(strings.Join(b.Errors, "; "))
 	}
-	return true, fmt.Sprintf("%s; %d answers kept", line, n), nil
+	return true, fmt.Sprintf("%s; %s kept", line, render.Count(n, "answer")), nil
 }
 
 // results downloads the batch's output and error files, puts every
