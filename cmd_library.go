@@ -22,10 +22,10 @@ import (
 
 // libraryCommand is `vidskim library`: what the library remembers, shown
 // again in any format without ffmpeg or a model, forgotten, added up.
-func libraryCommand(stdout io.Writer) *cli.Command {
+func libraryCommand(stdout, stderr io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:  "library",
-		Usage: "the runs vidskim remembers: list, show, forget, stats",
+		Usage: "the runs vidskim remembers: list, show, forget, stats, import",
 		Subcommands: []*cli.Command{
 			{Name: "list", Usage: "list the videos (with duration, runs, last run, total cost), or one video's runs",
 				ArgsUsage: "[VIDEO|ID]", Flags: libraryCmdFlags("text json"), Action: func(c *cli.Context) error { return libraryList(c, stdout) }},
@@ -35,6 +35,8 @@ func libraryCommand(stdout io.Writer) *cli.Command {
 				ArgsUsage: "VIDEO|ID", Flags: append(libraryFlags()[:1], cacheDirFlag()), Action: func(c *cli.Context) error { return libraryForget(c, stdout) }},
 			{Name: "stats", Usage: "videos, hours, requests, tokens, money spent, money the cache and the library saved",
 				Flags: libraryCmdFlags("text json"), Action: func(c *cli.Context) error { return libraryStats(c, stdout) }},
+			{Name: "import", Usage: "add the runs that sharded runs recorded beside their outputs (DIR/.vidskim/runs/) to the library, each once",
+				ArgsUsage: "DIR...", Flags: libraryFlags()[:1], Action: func(c *cli.Context) error { return libraryImport(c, stdout, stderr) }},
 		},
 	}
 }

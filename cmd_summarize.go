@@ -27,6 +27,9 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err := summarySchema(c, s); err != nil {
 		return err
 	}
+	if ins, single, err = s.scaleOut(c, ins, single, stderr); err != nil || len(ins) == 0 {
+		return err
+	}
 	sp, err := newSpeech(c, s, ins, single) // --speak: its flags and outputs checked before anything is paid
 	if err != nil {
 		return err

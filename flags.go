@@ -3,6 +3,7 @@ package main
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -196,7 +197,35 @@ func speechFlags() []cli.Flag {
 }
 
 func summarizeFlags() []cli.Flag {
-	return concat(selectFlags(), modelFlags(), providerFlags(), jobFlags(), outputFlags(), manyFlags(), libraryFlags(), schemaFlags(), speechFlags())
+	return concat(selectFlags(), modelFlags(), providerFlags(), jobFlags(), outputFlags(), manyFlags(), libraryFlags(), schemaFlags(), speechFlags(), batchFlags(), shardFlags())
+}
+
+// batchFlags send requests through the Batch API; plan takes the first
+// two, to price a run so.
+func batchFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "batch", Usage: "send the chunk requests through the Batch API: half the price, answered within 24 hours (the merge stays live unless --batch-merge); a run killed or stopped picks its batches up again"},
+		&cli.BoolFlag{Name: "batch-merge", Usage: "with --batch, batch the merge requests too (one more batch a merge round)"},
+		&cli.StringFlag{Name: "batch-retry", Value: "live", Usage: "with --batch, requests that failed in their batch: live (sent at once, at the standard price) or batch (in a new batch first)"},
+		&cli.DurationFlag{Name: "batch-poll", Value: 10 * time.Second, Usage: "first wait between looks at a batch (each later one half as long again, up to 5 minutes)"},
+		&cli.StringFlag{Name: "azure-batch-deployment", Usage: "Azure: the global-batch deployment batch requests go to, through the v1 API (default: --azure-deployment)"},
+	}
+}
+
+// shardFlags split the videos of a run between processes.
+func shardFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "shard", Usage: "I/N: only the I-th of N shares of the videos (0 <= I < N), split by content, so N processes or machines over one directory share it without talking; needs --out-dir; --rpm and --tpm are the totals, each shard pacing at its share"},
+		&cli.IntFlag{Name: "shards", Usage: "N shards, this one's index from JOB_COMPLETION_INDEX (as a Kubernetes Indexed Job sets it)"},
+	}
+}
+
+// batchCmdFlags are what `vidskim batch` needs: where the batches are
+// recorded, the server and the key, and the answer cache.
+func batchCmdFlags(formats string) []cli.Flag {
+	return concat(libraryFlags()[:1], []cli.Flag{cacheDirFlag(), formatFlag(strings.Fields(formats)[0], "output format: "+formats)},
+		only(modelFlags(), "api-key", "api-key-file", "base-url", "timeout", "max-retries"),
+		only(providerFlags(), "azure-endpoint", "azure-api-key"), only(batchFlags(), "batch-poll"), only(selectFlags(), "verbose", "quiet", "log-format"))
 }
 
 // manyFlags choose and pace the videos of a run over many inputs.
@@ -219,7 +248,7 @@ func libraryFlags() []cli.Flag {
 // planFlags are what plan needs of summarize's, and its own format.
 func planFlags() []cli.Flag {
 	return concat(selectFlags(), jobFlags(), []cli.Flag{modelFlag(), maxTokensFlag(),
-		formatFlag("text", "output format: text or json (several videos: JSON Lines, the total last)")}, transcribeFlags(), manyFlags(),
+		formatFlag("text", "output format: text or json (several videos: JSON Lines, the total last)")}, transcribeFlags(), manyFlags(), batchFlags()[:2],
 		only(speechFlags(), "speak", "tts-model", "language", "translate"))
 }
 

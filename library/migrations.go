@@ -144,6 +144,8 @@ CREATE TABLE unusable (
 	// 3: search, on-screen text, structured summaries, answers:
 	// migration3_search.go.
 	migration3,
+	// 4: the Batch API's batches and their requests (batches.go).
+	batchesSchema,
 }
 
 // SchemaVersion is the schema this build writes.
