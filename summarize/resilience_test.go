@@ -333,9 +333,14 @@ func TestNoGoroutineOutlivesCancel(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
 	defer cancel()
-	if _, err := Run(ctx, retryingClient(srv, 5, 0), v, sampleConfig(), quiet); err == nil {
+	client := retryingClient(srv, 5, 0)
+	if _, err := Run(ctx, client, v, sampleConfig(), quiet); err == nil {
 		t.Fatal("cancelled run succeeded")
 	}
+	// A connection still being dialled when the run was cancelled goes to
+	// the client's idle pool (net/http's way); its owner closes the pool,
+	// as the CLI does. What must not outlive the run is everything else.
+	client.(*llm.Client).Close()
 	http.DefaultClient.CloseIdleConnections()
 	http.DefaultTransport.(*http.Transport).CloseIdleConnections()
 	deadline := time.Now().Add(5 * time.Second)
