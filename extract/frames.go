@@ -144,6 +144,9 @@ func buildArgs(v Video, o Options, w, h int) []string {
 	case !o.Exact:
 		in["skip_frame"] = "noref"
 	}
+	if !o.Exact {
+		in["skip_loop_filter"] = "all"
+	}
 	return ffmpeg.Input("file:"+v.Path, in).
 		Get(strconv.Itoa(v.StreamIndex)).
 		Filter("select", ffmpeg.Args{selectExpr(v, o)}).
