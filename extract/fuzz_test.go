@@ -34,8 +34,8 @@ func FuzzShowinfo(f *testing.F) {
 	f.Fuzz(func(t *testing.T, line string) {
 		l := newStderrLog(context.Background())
 		for _, part := range strings.Split(line, "\n") {
-			if tm, ok := l.showinfo(part); ok && (tm != tm || tm > 1e300 || tm < -1e300) {
-				t.Fatalf("time %v from %q", tm, part)
+			if s, ok := l.showinfo(part); ok && (s.t != s.t || s.t > 1e300 || s.t < -1e300 || s.pos < -1) {
+				t.Fatalf("stamp %+v from %q", s, part)
 			}
 		}
 	})
@@ -51,13 +51,14 @@ func FuzzReadFrames(f *testing.F) {
 		if w == 0 || h == 0 {
 			return
 		}
-		times := make(chan float64, int(ntimes))
+		stamps := make(chan stamp, int(ntimes))
 		for i := range int(ntimes) {
-			times <- float64(i) * 0.5
+			stamps <- stamp{t: float64(i) * 0.5, pos: -1}
 		}
-		close(times)
+		close(stamps)
 		out := make(chan Frame, len(data)+1)
-		st, err := readFrames(context.Background(), bytes.NewReader(data), times, int(w), int(h), Options{FPS: 1}, out)
+		r := ffRun{w: int(w), h: int(h), pick: newSampler(Video{}, Options{FPS: 1}).pick}
+		st, err := readFrames(context.Background(), bytes.NewReader(data), stamps, r, out)
 		close(out)
 		size := int(w) * int(h) * 4
 		whole := len(data) / size

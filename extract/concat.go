@@ -1,0 +1,149 @@
+package extract
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os/exec"
+	"strings"
+
+	ffmpeg "github.com/u2takey/ffmpeg-go"
+)
+
+// Decoding only some stretches of a file in one ffmpeg process: ffmpeg's
+// concat demuxer reads a script listing the same file once per stretch,
+// each with an inpoint (it seeks to the keyframe at or before it) and an
+// outpoint. The script comes on stdin, so ffmpeg starts (a quarter of a
+// second of loading libraries on a small machine) while ffprobe reads the
+// packet sizes that decide the stretches. Each entry's duration is set to
+// the gap to the next entry's inpoint, so the output timeline is the
+// file's own, shifted by the first inpoint: every picture keeps its true
+// time. The concat demuxer seeks and times exactly on MP4/MOV and
+// Matroska/WebM (checked against a plain seek, picture by picture); on
+// MPEG-TS, FLV and program streams it does not, so those are decoded whole.
+
+// concatFormat reports whether v's container is one the concat demuxer
+// seeks and times exactly.
+func concatFormat(v Video) bool {
+	return (strings.HasPrefix(v.Format, "mov,") || v.Format == "matroska,webm") &&
+		!strings.ContainsAny(v.Path, "\r\n") // the script is read line by line
+}
+
+// gateable reports whether Run should try to skip quiet stretches of v.
+func gateable(v Video, o Options) bool {
+	if o.Exact || o.Keyframes || o.DecodeAll || !concatFormat(v) {
+		return false
+	}
+	end := o.RangeEnd(v)
+	return end == 0 || end-o.Start >= minGateSpan
+}
+
+// runGated starts ffmpeg on a concat script, reads the packet sizes while
+// it starts, and feeds it the stretches worth decoding.
+func runGated(ctx context.Context, v Video, o Options, r ffRun, out chan<- Frame) (Stats, error) {
+	var p gatePlan
+	r.args = concatArgs(v, o, r.w, r.h, concatSelect(v, o))
+	r.pick, r.stdin = newSampler(v, o).pick, true
+	r.prepare = func(ctx context.Context) []byte {
+		p = planFor(ctx, v, o)
+		return concatScript(v.Path, p.segs, o.End == 0)
+	}
+	st, err := r.run(ctx, v, out)
+	st.Skipped, st.Gate = p.skipped, p.why
+	if p.why == "" {
+		st.Gate = fmt.Sprintf("skipped %.1f s in %d stretches", p.skipped, len(p.segs)-1)
+	}
+	return st, err
+}
+
+// planFor reads the packets of o's range and plans what to decode; when
+// they cannot be read, the plan is the whole range.
+func planFor(ctx context.Context, v Video, o Options) gatePlan {
+	r := gateRange{from: o.Start + v.StartTime, tail: o.tailWindow(v), maxSkip: o.MaxSkip, pixels: float64(v.Width * v.Height)}
+	if o.End > 0 {
+		r.to = o.End + v.StartTime
+	}
+	var s gopScan
+	err := errNotPlainMP4
+	if strings.HasPrefix(v.Format, "mov,") {
+		err = mp4Packets(v.Path, v.StreamIndex, s.add)
+	}
+	if errors.Is(err, errNotPlainMP4) {
+		s = gopScan{}
+		var bin string
+		if bin, err = exec.LookPath(o.FFprobePath); err == nil {
+			err = readPackets(ctx, bin, v, r.from, r.to, s.add)
+		}
+	}
+	if errors.Is(err, errStop) {
+		err = nil
+	}
+	if r.to == 0 {
+		r.to = s.end
+	}
+	switch {
+	case err != nil:
+		return r.whole("packet sizes unreadable: %v", err)
+	case s.unordered:
+		return r.whole("keyframes without times, or out of order")
+	}
+	return planGates(s.gops, r)
+}
+
+// concatArgs is buildArgs for a concat script on stdin. -copyts keeps the
+// script's timeline, which starts at 0 at the range start.
+func concatArgs(v Video, o Options, w, h int, sel string) []string {
+	in := ffmpeg.KwArgs{
+		"hide_banner": "", "nostdin": "", "nostats": "", "loglevel": "info", "copyts": "",
+		"protocol_whitelist": "file,pipe", "f": "concat", "safe": "0",
+	}
+	return outputArgs(ffmpeg.Input("pipe:0", decoderFlags(o, in)), v, w, h, sel)
+}
+
+// concatSelect is selectExpr restricted to the range: the concat demuxer
+// starts at the keyframe before the range (times below 0) and ends a few
+// pictures after it.
+func concatSelect(v Video, o Options) string {
+	e := "gte(t,0)"
+	if o.End > 0 {
+		e += "*lt(t," + num(o.RangeEnd(v)-o.Start) + ")"
+	}
+	return e + "*(" + selectExpr(v, o) + ")"
+}
+
+// concatScript lists path once per segment (raw seconds). The last
+// segment has no outpoint when the range runs to the end of the video.
+func concatScript(path string, segs []segment, open bool) []byte {
+	var b strings.Builder
+	b.WriteString("ffconcat version 1.0\n")
+	name := concatQuote("file:" + path)
+	for i, s := range segs {
+		fmt.Fprintf(&b, "file %s\n", name)
+		if i > 0 {
+			// The first entry's stream properties are the output's; the
+			// others need no frame rate estimate, which costs a decode.
+			b.WriteString("option fpsprobesize 0\n")
+		}
+		fmt.Fprintf(&b, "inpoint %s\n", micros(us(s.from)))
+		if i+1 < len(segs) || !open {
+			fmt.Fprintf(&b, "outpoint %s\n", micros(us(s.to)))
+		}
+		if i+1 < len(segs) {
+			fmt.Fprintf(&b, "duration %s\n", micros(us(segs[i+1].from)-us(s.from)))
+		}
+	}
+	return []byte(b.String())
+}
+
+// concatQuote quotes s for the concat script: inside single quotes
+// everything is literal, and a quote is closed, escaped and reopened.
+func concatQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// us rounds seconds to the microseconds the concat demuxer counts in, so
+// that durations are exact differences of inpoints.
+func us(sec float64) int64 { return int64(math.Round(sec * 1e6)) }
+
+func micros(us int64) string { return fmt.Sprintf("%.6f", float64(us)/1e6) }
