@@ -71,6 +71,10 @@ func Run(ctx context.Context, v Video, opts Options, out chan<- Frame) (Stats, e
 	}
 	w, h := FitSize(v.Width, v.Height, opts.MaxLong, opts.MaxShort)
 	switch {
+	case opts.Keyframes && keyframeTimesFromPackets(v):
+		s := newSampler(v, opts)
+		s.trim, s.span = true, opts.RangeEnd(v)-opts.Start
+		return runKeyframes(ctx, v, opts, ffRun{bin: bin, w: w, h: h}, s.pick, out)
 	case gateable(v, opts):
 		return runGated(ctx, v, opts, ffRun{bin: bin, w: w, h: h}, out)
 	}
