@@ -3,6 +3,7 @@ package extract
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 )
@@ -77,5 +78,37 @@ func FuzzReadFrames(f *testing.F) {
 		if n != st.Sampled || n > whole {
 			t.Fatalf("%d frames out, stats %d, %d whole frames in", n, st.Sampled, whole)
 		}
+	})
+}
+
+// FuzzParsePacket: any line gives a packet with a non-negative size, or
+// none.
+func FuzzParsePacket(f *testing.F) {
+	f.Add("pts_time=0.400000|dts_time=0.000000|duration_time=0.100000|size=257|pos=48|flags=K_")
+	f.Add("pts_time=N/A|dts_time=N/A|size=0|pos=N/A|flags=__")
+	f.Fuzz(func(t *testing.T, line string) {
+		if p, ok := parsePacket(line); ok && (p.size < 0 || p.pos < -1) {
+			t.Fatalf("packet %+v from %q", p, line)
+		}
+	})
+}
+
+// FuzzMP4Index: the moov reader, which reads untrusted files, never
+// panics or runs away on any bytes: it reads samples or declines.
+func FuzzMP4Index(f *testing.F) {
+	for _, name := range []string{"vfr.mp4", "rotated.mp4"} { // small, with a moov
+		if data, err := os.ReadFile(testdata(name)); err == nil {
+			f.Add(data, 0)
+		}
+	}
+	f.Add([]byte("\x00\x00\x00\x08moov"), 0)
+	f.Fuzz(func(t *testing.T, data []byte, index int) {
+		n := 0
+		mp4Samples(bytes.NewReader(data), index, func(p packet) error {
+			if n++; p.size < 0 || n > maxSamples {
+				t.Fatalf("sample %d: %+v", n, p)
+			}
+			return nil
+		})
 	})
 }

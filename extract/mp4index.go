@@ -32,7 +32,12 @@ func mp4Packets(path string, index int, fn func(packet) error) error {
 		return err
 	}
 	defer f.Close()
-	moov, err := findBox(f, "moov")
+	return mp4Samples(f, index, fn)
+}
+
+// mp4Samples is mp4Packets on any file-like reader.
+func mp4Samples(r io.ReadSeeker, index int, fn func(packet) error) error {
+	moov, err := findBox(r, "moov")
 	if err != nil {
 		return err
 	}
@@ -178,11 +183,26 @@ func readTrak(trak []byte, movieScale uint32) (trakIndex, error) {
 		t.stss = table(s, 4)
 	}
 	shift, ok := editShift(child(child(trak, "edts"), "elst"), movieScale, t.scale)
-	if !ok || t.stts == nil || t.count == 0 {
+	if !ok || t.count == 0 || t.count > maxSamples || samples(t.stts) != t.count {
 		return t, errNotPlainMP4
 	}
 	t.shift = shift
 	return t, nil
+}
+
+// maxSamples bounds the samples read from one table (a damaged file may
+// claim billions): 150 hours at 30 fps.
+const maxSamples = 1 << 24
+
+// samples is how many samples a run-length table covers.
+func samples(runs []byte) int {
+	n := 0
+	for i := 0; i+8 <= len(runs); i += 8 {
+		if n += int(binary.BigEndian.Uint32(runs[i:])); n > maxSamples {
+			return -1
+		}
+	}
+	return n
 }
 
 // table returns the entries of a full box with an entry count, each size
