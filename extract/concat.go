@@ -98,7 +98,7 @@ func concatArgs(v Video, o Options, w, h int, sel string) []string {
 		"hide_banner": "", "nostdin": "", "nostats": "", "loglevel": "info", "copyts": "",
 		"protocol_whitelist": "file,pipe", "f": "concat", "safe": "0",
 	}
-	return outputArgs(ffmpeg.Input("pipe:0", decoderFlags(o, in)), v, w, h, sel)
+	return outputArgs(ffmpeg.Input("pipe:0", decoderFlags(v, o, w, h, in)), v, w, h, sel)
 }
 
 // concatSelect is selectExpr restricted to the range: the concat demuxer

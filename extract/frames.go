@@ -196,18 +196,19 @@ func buildArgs(v Video, o Options, w, h int, sel string) []string {
 	if o.End > 0 {
 		in["t"] = num(o.End - o.Start)
 	}
-	return outputArgs(ffmpeg.Input("file:"+v.Path, decoderFlags(o, in)), v, w, h, sel)
+	return outputArgs(ffmpeg.Input("file:"+v.Path, decoderFlags(v, o, w, h, in)), v, w, h, sel)
 }
 
-// decoderFlags adds to in what the decoder may skip (see Options.Exact).
-func decoderFlags(o Options, in ffmpeg.KwArgs) ffmpeg.KwArgs {
+// decoderFlags adds to in what the decoder may skip (see Options.Exact)
+// when decoding v into w x h frames.
+func decoderFlags(v Video, o Options, w, h int, in ffmpeg.KwArgs) ffmpeg.KwArgs {
 	switch {
 	case o.Keyframes:
 		in["skip_frame"] = "nokey"
 	case !o.Exact:
 		in["skip_frame"] = "noref"
 	}
-	if !o.Exact {
+	if !o.Exact && 2*max(w, h) <= max(v.Width, v.Height) {
 		in["skip_loop_filter"] = "all"
 	}
 	return in
