@@ -39,16 +39,36 @@ func gateable(v Video, o Options) bool {
 	return end == 0 || end-o.Start >= minGateSpan
 }
 
-// runGated starts ffmpeg on a concat script, reads the packet sizes while
-// it starts, and feeds it the stretches worth decoding.
+// runGated decodes the stretches of v that the packet sizes call active.
+// An MP4's index is read before ffmpeg starts, and a plan that decodes
+// everything runs the plain decode, so a busy MP4 costs a few
+// milliseconds more than DecodeAll. Other containers need ffprobe: ffmpeg
+// starts on a concat script while ffprobe reads the packets, and the plan
+// becomes the script.
 func runGated(ctx context.Context, v Video, o Options, r ffRun, out chan<- Frame) (Stats, error) {
+	r.pick = newSampler(v, o).pick
+	rg := gateRangeFor(v, o)
 	var p gatePlan
-	r.args = concatArgs(v, o, r.w, r.h, concatSelect(v, o))
-	r.pick, r.stdin = newSampler(v, o).pick, true
-	r.prepare = func(ctx context.Context) []byte {
-		p = planFor(ctx, v, o)
-		return concatScript(v.Path, p.segs, o.End == 0)
+	if s, err := mp4Scan(v); !errors.Is(err, errNotPlainMP4) {
+		if p = planScan(s, err, rg); p.why != "" {
+			r.args = buildArgs(v, o, r.w, r.h, selectExpr(v, o))
+			st, err := r.run(ctx, v, out)
+			st.Gate = p.why
+			return st, err
+		}
+		r.prepare = func(context.Context) []byte { return concatScript(v.Path, p.segs, o.End == 0) }
+	} else {
+		r.prepare = func(ctx context.Context) []byte {
+			var s gopScan
+			bin, err := exec.LookPath(o.FFprobePath)
+			if err == nil {
+				err = readPackets(ctx, bin, v, rg.from, rg.to, s.add)
+			}
+			p = planScan(s, err, rg)
+			return concatScript(v.Path, p.segs, o.End == 0)
+		}
 	}
+	r.args, r.stdin = concatArgs(v, o, r.w, r.h, concatSelect(v, o)), true
 	st, err := r.run(ctx, v, out)
 	st.Skipped, st.Gate = p.skipped, p.why
 	if p.why == "" {
@@ -57,28 +77,32 @@ func runGated(ctx context.Context, v Video, o Options, r ffRun, out chan<- Frame
 	return st, err
 }
 
-// planFor reads the packets of o's range and plans what to decode; when
-// they cannot be read, the plan is the whole range.
-func planFor(ctx context.Context, v Video, o Options) gatePlan {
+// gateRangeFor is o's range in v's raw time; to is 0 when the range runs
+// to the end of the video, until a scan says where that is.
+func gateRangeFor(v Video, o Options) gateRange {
 	r := gateRange{from: o.Start + v.StartTime, tail: o.tailWindow(v), maxSkip: o.MaxSkip, pixels: float64(v.Width * v.Height)}
 	if o.End > 0 {
 		r.to = o.End + v.StartTime
 	}
+	return r
+}
+
+// mp4Scan reads the GOPs of an MP4 from its index; errNotPlainMP4 when
+// v is not an MP4 the index reader handles.
+func mp4Scan(v Video) (gopScan, error) {
 	var s gopScan
-	err := errNotPlainMP4
-	if strings.HasPrefix(v.Format, "mov,") {
-		err = mp4Packets(v.Path, v.StreamIndex, s.add)
+	if !strings.HasPrefix(v.Format, "mov,") {
+		return s, errNotPlainMP4
 	}
-	if errors.Is(err, errNotPlainMP4) {
-		s = gopScan{}
-		var bin string
-		if bin, err = exec.LookPath(o.FFprobePath); err == nil {
-			err = readPackets(ctx, bin, v, r.from, r.to, s.add)
-		}
-	}
+	err := mp4Packets(v.Path, v.StreamIndex, s.add)
 	if errors.Is(err, errStop) {
-		err = nil
+		err = nil // s says why it stopped
 	}
+	return s, err
+}
+
+// planScan plans r from a scan; a scan that failed plans the whole range.
+func planScan(s gopScan, err error, r gateRange) gatePlan {
 	if r.to == 0 {
 		r.to = s.end
 	}

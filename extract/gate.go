@@ -39,6 +39,7 @@ const (
 	eventSpread  = 5     // busiest tenth over quietest tenth needed between the two floors
 	quietFactor  = 4     // a GOP is quiet up to this many times the floor
 	minSkipShare = 0.1   // gating that would skip less decodes everything
+	minGap       = 1.5   // seconds: a shorter undecoded run costs more (a reopen) than it saves
 	minRate      = 1e-4  // bits a pixel: the least floor, for a perfectly still picture
 	minPeak      = 1e-4  // bits a pixel: likewise for the costliest picture of a GOP
 )
@@ -86,6 +87,7 @@ func planGates(gops []gop, r gateRange) gatePlan {
 		}
 	}
 	keepAlive(decode, gops, durs, r.maxSkip)
+	fillShortGaps(decode, durs, minGap)
 	p := segments(gops, durs, decode, r)
 	if p.skipped < minSkipShare*(r.to-r.from) {
 		return r.whole("too little to skip (%.1f s of %.1f s)", p.skipped, r.to-r.from)
@@ -208,6 +210,28 @@ func keepAlive(decode []bool, gops []gop, durs []float64, maxSkip float64) {
 		if decode[i] {
 			lastEnd = end
 		}
+	}
+}
+
+// fillShortGaps decodes the undecoded runs shorter than gap seconds
+// between decoded GOPs: skipping one costs a reopen of the file, which
+// decodes its first picture to probe it.
+func fillShortGaps(decode []bool, durs []float64, gap float64) {
+	for i := 0; i < len(decode); {
+		if decode[i] {
+			i++
+			continue
+		}
+		j, sum := i, 0.0
+		for ; j < len(decode) && !decode[j]; j++ {
+			sum += durs[j]
+		}
+		if j < len(decode) && sum < gap {
+			for k := i; k < j; k++ {
+				decode[k] = true
+			}
+		}
+		i = j
 	}
 }
 
