@@ -257,7 +257,7 @@ func editShift(elst []byte, movieScale uint32, scale float64) (float64, bool) {
 func (t trakIndex) each(fn func(packet) error) error {
 	stts, ctts := runs{b: t.stts}, runs{b: t.ctts}
 	nextKey, keys := 0, t.stss
-	if keys != nil && len(keys) >= 4 {
+	if len(keys) >= 4 {
 		nextKey = int(binary.BigEndian.Uint32(keys))
 	}
 	dts := 0.0
