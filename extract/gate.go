@@ -11,13 +11,18 @@ import (
 // cost about what the quietest GOPs of the video cost, on average and at
 // their costliest, holds no motion: its pictures show what its keyframe
 // shows, which the last decoded GOP already showed unless the change fell
-// exactly on the keyframe (then it is seen at the next decoded GOP, at
-// most MaxSkip later). Those GOPs are not decoded. What is decoded: every
-// GOP with activity, the GOP after each active run (the scene once it
-// settles), a GOP after a keyframe the encoder placed early (a cut), the
-// first GOP of the range and the last ones (the first and last pictures
-// are always considered), and enough others that no undecoded stretch
-// reaches MaxSkip.
+// exactly on the keyframe. Such a keyframe codes other content, so its
+// size changes by more than the stream's keyframes usually change (four
+// times the median change, and at least 3%: a slide show encoded at
+// constant quality changes its keyframes by 0.3% within a slide and 4 to
+// 58% at a new one); a change that leaves not even that trace is seen at
+// the next decoded GOP, at most MaxSkip later. The quiet GOPs are not
+// decoded. What is decoded: every GOP with activity, the GOP after each
+// active run (the scene once it settles), a GOP after a keyframe the
+// encoder placed early (a cut) or whose size jumped, the first GOP of the
+// range and the last ones (the first and last pictures are always
+// considered), and enough others that no undecoded stretch reaches
+// MaxSkip; runs of under 1.5 s between decoded GOPs are decoded too.
 //
 // Costs are in bits a pixel an inter-coded picture, less the smallest
 // packet of the stream (headers), so a still picture costs nothing at any
@@ -42,6 +47,7 @@ const (
 	minGap       = 1.5   // seconds: a shorter undecoded run costs more (a reopen) than it saves
 	minRate      = 1e-4  // bits a pixel: the least floor, for a perfectly still picture
 	minPeak      = 1e-4  // bits a pixel: likewise for the costliest picture of a GOP
+	minKeyJump   = 0.03  // the least change of keyframe size that says the scene changed
 )
 
 // segment is a stretch to decode, in raw seconds: from a keyframe (or the
@@ -79,7 +85,8 @@ func planGates(gops []gop, r gateRange) gatePlan {
 	if floor > quietFloor || (floor > stillFloor && busy < eventSpread*floor) {
 		return r.whole("no still scene in the packet sizes (quietest GOPs %.4f, busiest %.4f bits a pixel)", floor, busy)
 	}
-	quiet := quietLevel{rate: quietFactor * max(floor, minRate), peak: quietFactor * max(quantile(a.inter(a.peak), 0.1), minPeak)}
+	quiet := quietLevel{rate: quietFactor * max(floor, minRate), peak: quietFactor * max(quantile(a.inter(a.peak), 0.1), minPeak),
+		keyJump: max(quietFactor*quantile(a.keyJump[1:], 0.5), minKeyJump)}
 	decode := activeGOPs(gops, durs, a, quiet)
 	for i := range gops {
 		if gops[i].start+durs[i] > r.to-r.tail {
@@ -142,6 +149,11 @@ type activity struct {
 	rate   []float64 // per inter-coded picture, on average
 	peak   []float64 // of the costliest picture: one that shows a sudden change
 	frames []int
+	// keyJump is how much the keyframe's size changed from the previous
+	// one's (a fraction): a scene that changed exactly at the keyframe
+	// leaves no trace in the inter-coded pictures, but its keyframe codes
+	// other content.
+	keyJump []float64
 }
 
 func measure(gops []gop, pixels float64) activity {
@@ -151,9 +163,13 @@ func measure(gops []gop, pixels float64) activity {
 			empty = min(empty, g.least)
 		}
 	}
-	a := activity{rate: make([]float64, len(gops)), peak: make([]float64, len(gops)), frames: make([]int, len(gops))}
+	n := len(gops)
+	a := activity{rate: make([]float64, n), peak: make([]float64, n), frames: make([]int, n), keyJump: make([]float64, n)}
 	for i, g := range gops {
 		a.frames[i] = g.frames
+		if i > 0 && gops[i-1].key > 0 {
+			a.keyJump[i] = math.Abs(float64(g.key-gops[i-1].key)) / float64(gops[i-1].key)
+		}
 		if n := int64(g.frames - 1); n > 0 {
 			a.rate[i] = 8 * float64(g.bytes-n*empty) / (pixels * float64(n))
 			a.peak[i] = 8 * float64(g.peak-empty) / pixels
@@ -173,8 +189,9 @@ func (a activity) inter(xs []float64) []float64 {
 	return out
 }
 
-// quietLevel is the most a quiet GOP costs.
-type quietLevel struct{ rate, peak float64 }
+// quietLevel is the most a quiet GOP costs, and the largest change of
+// keyframe size a quiet GOP shows.
+type quietLevel struct{ rate, peak, keyJump float64 }
 
 // activeGOPs marks the GOPs to decode for what they show: those busier
 // than quiet, the one after each busy run, and those that start at a
@@ -186,7 +203,7 @@ func activeGOPs(gops []gop, durs []float64, a activity, quiet quietLevel) []bool
 	busy := false
 	for i := range gops {
 		cut := i > 0 && durs[i-1] < 0.75*typical
-		if a.rate[i] > quiet.rate || a.peak[i] > quiet.peak || a.frames[i] < 2 || cut {
+		if a.rate[i] > quiet.rate || a.peak[i] > quiet.peak || a.keyJump[i] > quiet.keyJump || a.frames[i] < 2 || cut {
 			decode[i], busy = true, true
 			continue
 		}

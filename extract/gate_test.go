@@ -82,6 +82,8 @@ func TestPlanGates(t *testing.T) {
 		{"scene cut keyframe", append(stream(repeat(quiet, 10)...), withStart(stream(repeat(quiet, 20)...), 9.5)...),
 			gateRange{from: 0, to: 29.5, tail: 1, maxSkip: 100, pixels: 1e4},
 			[]segment{{0, 1}, {9.5, 11.5}, {28.5, 29.5}}, "", 25.5},
+		{"scene change on a keyframe", withKeys(stream(repeat(quiet, 30)...), 20000, 15, 24000), gateRange{from: 0, to: 30, tail: 1, maxSkip: 100, pixels: 1e4},
+			[]segment{{0, 1}, {15, 17}, {29, 30}}, "", 26},
 		{"constant noise", stream(repeat(0.3, 30)...), gateRange{from: 0, to: 30, tail: 1, maxSkip: 100, pixels: 1e4},
 			nil, "no still scene", 0},
 		{"constant slow motion", stream(concat(repeat(0.004, 15), repeat(0.006, 15))...), gateRange{from: 0, to: 30, tail: 1, maxSkip: 100, pixels: 1e4},
@@ -109,6 +111,18 @@ func TestPlanGates(t *testing.T) {
 			}
 		})
 	}
+}
+
+// withKeys gives every keyframe size, and from GOP at on, size after:
+// steady sizes of a still scene, then a change that shows only there.
+func withKeys(gops []gop, size int64, at int, after int64) []gop {
+	for i := range gops {
+		gops[i].key = size
+		if i >= at {
+			gops[i].key = after
+		}
+	}
+	return gops
 }
 
 func withStart(gops []gop, from float64) []gop {

@@ -134,6 +134,7 @@ func finite(s string) float64 {
 // the packets after it in decode order, up to the next keyframe.
 type gop struct {
 	start  float64 // raw presentation time of the keyframe
+	key    int64   // size of the keyframe
 	bytes  int64   // sizes of the packets after the keyframe
 	frames int     // packets, the keyframe included
 	peak   int64   // the largest packet after the keyframe
@@ -165,7 +166,7 @@ func (s *gopScan) add(p packet) error {
 			s.unordered = true
 			return errStop
 		}
-		s.gops = append(s.gops, gop{start: p.pts, frames: 1})
+		s.gops = append(s.gops, gop{start: p.pts, key: p.size, frames: 1})
 	case len(s.gops) > 0: // packets before the first keyframe cannot be decoded alone
 		g := &s.gops[len(s.gops)-1]
 		if g.frames == 1 || p.size < g.least {
