@@ -189,20 +189,18 @@ func frameTimes(fs []extract.Frame) []float64 {
 
 // BenchmarkGoal9PicturesAfterPlan: decoding the kept frames again (what
 // summarize after plan needs) against the selection pass that chose them,
-// on a 10-minute clip.
+// on a 10-minute clip; both after the probe, which summarize runs anyway.
 func BenchmarkGoal9PicturesAfterPlan(b *testing.B) {
 	openaitest.NeedFFmpeg(b)
 	clip := tenMinutes(b)
 	for range b.N {
-		kept, _ := selectKept(b, clip, extract.Options{})
-		times := make([]float64, len(kept))
-		for i, f := range kept {
-			times[i] = f.Time
-		}
+		v := probeClip(b, clip) // summarize has probed already when it decodes
+		kept, _ := selectFrom(b, v, extract.Options{})
+		times := frameTimes(kept)
 		var again []extract.Frame
 		m := mediansOf(b, []func(){
-			func() { selectKept(b, clip, extract.Options{}) },
-			func() { again = pictures(b, clip, extract.Options{}, times) },
+			func() { selectFrom(b, v, extract.Options{}) },
+			func() { again = pictures(b, v, extract.Options{}, times) },
 		})
 		same := len(again) == len(kept)
 		for i := range again {
@@ -210,7 +208,7 @@ func BenchmarkGoal9PicturesAfterPlan(b *testing.B) {
 		}
 		r := float64(m[1]) / float64(m[0])
 		verdict(b, fmt.Sprintf("issue 18, summarize after plan, 10 min 720p: Pictures of the %d kept frames / selection pass = %.3f (%.2fs / %.2fs), goal <= 0.25; same pixels and times: %v",
-			len(kept), r, m[1].Seconds(), m[0].Seconds(), same), r <= 0.25 && same, "", "in-process extract.Pictures(kept times) against Probe+Run+dedupe")
+			len(kept), r, m[1].Seconds(), m[0].Seconds(), same), r <= 0.25 && same, "", "in-process, after one Probe: extract.Pictures(kept times) against Run+dedupe")
 	}
 }
 
@@ -225,13 +223,10 @@ func BenchmarkGoal10PSNR(b *testing.B) {
 		var all []float64
 		var lines []string
 		for _, clip := range clips {
-			kept, _ := selectKept(b, clip, extract.Options{})
-			times := make([]float64, len(kept))
-			for i, f := range kept {
-				times[i] = f.Time
-			}
+			v := probeClip(b, clip)
+			kept, _ := selectFrom(b, v, extract.Options{})
 			var ps []float64
-			for _, e := range pictures(b, clip, extract.Options{Exact: true}, times) {
+			for _, e := range pictures(b, v, extract.Options{Exact: true}, frameTimes(kept)) {
 				ps = append(ps, psnr(kept[e.Index].Image.Pix, e.Image.Pix))
 			}
 			sort.Float64s(ps)
@@ -284,11 +279,19 @@ func unmatched(want, got []float64, tol float64) []float64 {
 // selectKept runs what `vidskim frames` runs, in-process: probe,
 // extraction and the default selection.
 func selectKept(b *testing.B, clip string, eo extract.Options) ([]extract.Frame, extract.Stats) {
-	ctx := context.Background()
-	v, err := extract.Probe(ctx, clip, "")
+	return selectFrom(b, probeClip(b, clip), eo)
+}
+
+func probeClip(b *testing.B, clip string) extract.Video {
+	v, err := extract.Probe(context.Background(), clip, "")
 	if err != nil {
 		b.Fatal(err)
 	}
+	return v
+}
+
+// selectFrom is selectKept on a probed video: the decode and selection.
+func selectFrom(b *testing.B, v extract.Video, eo extract.Options) ([]extract.Frame, extract.Stats) {
 	out := make(chan extract.Frame, 16)
 	var kept []extract.Frame
 	done := make(chan struct{})
@@ -298,21 +301,17 @@ func selectKept(b *testing.B, clip string, eo extract.Options) ([]extract.Frame,
 			kept = append(kept, f)
 		}
 	}()
-	xs, _, err := dedupe.Select(ctx, v, eo, dedupe.Options{Threshold: dedupe.DefaultThreshold}, out)
+	xs, _, err := dedupe.Select(context.Background(), v, eo, dedupe.Options{Threshold: dedupe.DefaultThreshold}, out)
 	close(out)
 	<-done
 	if err != nil {
-		b.Fatalf("%s: %v", clip, err)
+		b.Fatalf("%s: %v", v.Path, err)
 	}
 	return kept, xs
 }
 
-func pictures(b *testing.B, clip string, eo extract.Options, times []float64) []extract.Frame {
-	ctx := context.Background()
-	v, err := extract.Probe(ctx, clip, "")
-	if err != nil {
-		b.Fatal(err)
-	}
+// pictures decodes the pictures of v at times with extract.Pictures.
+func pictures(b *testing.B, v extract.Video, eo extract.Options, times []float64) []extract.Frame {
 	out := make(chan extract.Frame, 16)
 	var got []extract.Frame
 	done := make(chan struct{})
@@ -322,11 +321,11 @@ func pictures(b *testing.B, clip string, eo extract.Options, times []float64) []
 			got = append(got, f)
 		}
 	}()
-	_, err = extract.Pictures(ctx, v, eo, times, out)
+	_, err := extract.Pictures(context.Background(), v, eo, times, out)
 	close(out)
 	<-done
 	if err != nil {
-		b.Fatalf("%s: %v", clip, err)
+		b.Fatalf("%s: %v", v.Path, err)
 	}
 	return got
 }
