@@ -15,8 +15,10 @@ import (
 // extraction can decode: by default (skipping GOPs whose packets show
 // nothing new), decoding all, and exactly. The test videos have GOPs
 // longer than themselves, which no gating can use, so each is also
-// re-encoded with a keyframe every second, the GOP of a typical camera,
-// where gating has something to decide; no scene may be lost either way.
+// re-encoded as a camera would record it: a keyframe every second, and
+// the scene held still for padding seconds before and after, which gating
+// has reason to skip. No scene may be lost, and the same number of frames
+// must be kept, either way.
 func TestSelectionEveryMode(t *testing.T) {
 	openaitest.NeedFFmpeg(t)
 	dir := t.TempDir()
@@ -31,16 +33,18 @@ func TestSelectionEveryMode(t *testing.T) {
 	}
 	gated := 0.0 // seconds skipped by default on the re-encoded clips
 	for _, tc := range selectionCases {
-		short := shortGOP(t, dir, tc.file)
-		for _, clip := range []string{filepath.Join("..", "testdata", tc.file), short} {
+		for _, clip := range []struct {
+			path   string
+			scenes []scene
+		}{{filepath.Join("..", "testdata", tc.file), tc.scenes}, {cameraLike(t, dir, tc.file), padded(tc.scenes)}} {
 			for _, m := range modes {
-				t.Run(fmt.Sprintf("%s/%s/%s", tc.file, filepath.Base(filepath.Dir(clip)), m.name), func(t *testing.T) {
-					kept, skipped := selectFrom(t, clip, m.opts)
-					if clip == short && m.name == "default" {
+				t.Run(fmt.Sprintf("%s/%s/%s", tc.file, filepath.Base(filepath.Dir(clip.path)), m.name), func(t *testing.T) {
+					kept, skipped := selectFrom(t, clip.path, m.opts)
+					if m.name == "default" {
 						gated += skipped
 					}
-					if got := covered(kept, tc.scenes); got != len(tc.scenes) {
-						t.Errorf("%d of %d scenes kept a frame; kept at %v (%.0f s not decoded)", got, len(tc.scenes), times(kept), skipped)
+					if got := covered(kept, clip.scenes); got != len(clip.scenes) {
+						t.Errorf("%d of %d scenes kept a frame; kept at %v (%.0f s not decoded)", got, len(clip.scenes), times(kept), skipped)
 					}
 					if len(kept) < tc.minKept || len(kept) > tc.maxK {
 						t.Errorf("kept %d frames at %v, want %d to %d", len(kept), times(kept), tc.minKept, tc.maxK)
@@ -50,20 +54,38 @@ func TestSelectionEveryMode(t *testing.T) {
 		}
 	}
 	if gated == 0 {
-		t.Error("gating skipped nothing on any re-encoded clip: the test tried no gating")
+		t.Error("gating skipped nothing on any clip: the test tried no gating")
 	}
 }
 
-// shortGOP re-encodes a test video with a keyframe every second.
-func shortGOP(t *testing.T, dir, file string) string {
+// padding is the seconds a camera-like clip holds its first and last
+// pictures.
+const padding = 6
+
+// cameraLike re-encodes a test video with a keyframe every second, its
+// first picture held for padding seconds before it and its last after.
+func cameraLike(t *testing.T, dir, file string) string {
 	t.Helper()
-	out := filepath.Join(dir, "short", file)
+	out := filepath.Join(dir, "camera", file)
 	cmd := exec.Command("sh", "-c", `mkdir -p "$(dirname "$2")" && r=$(ffprobe -v error -select_streams v:0 -show_entries stream=r_frame_rate -of csv=p=0 "$1") &&
-		ffmpeg -hide_banner -loglevel error -nostdin -y -i "$1" -an -c:v libx264 -preset veryfast -crf 26 -g "$(echo "$r" | cut -d/ -f1)" "$2"`, "sh",
-		filepath.Join("..", "testdata", file), out)
+		ffmpeg -hide_banner -loglevel error -nostdin -y -i "$1" -an -vf "tpad=start_mode=clone:start_duration=$3:stop_mode=clone:stop_duration=$3" \
+			-c:v libx264 -preset veryfast -crf 26 -g "$(echo "$r" | cut -d/ -f1)" "$2"`, "sh",
+		filepath.Join("..", "testdata", file), out, fmt.Sprint(padding))
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("re-encoding %s: %v\n%s", file, err, b)
 	}
+	return out
+}
+
+// padded moves scenes past the padding; the first and last scenes take
+// in the held pictures, which show them.
+func padded(scenes []scene) []scene {
+	out := make([]scene, len(scenes))
+	for i, s := range scenes {
+		out[i] = scene{s.from + padding, s.to + padding}
+	}
+	out[0].from = 0
+	out[len(out)-1].to += padding + 1
 	return out
 }
 
