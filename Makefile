@@ -17,11 +17,11 @@ deps:
 	@ffmpeg -hide_banner -version | head -n 1
 
 build:
-	$(GO) build -o vidskim .
+	$(GO) build -buildvcs=auto -o vidskim .  # records the commit for vidskim --version
 
 test: deps
 	$(GO) vet ./...
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 lint: test
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...

@@ -60,6 +60,9 @@ func reorderArgs(cmds []*cli.Command, argv []string) []string {
 		return argv
 	}
 	for _, c := range cmds {
+		if c.HasName(argv[1]) && len(c.Subcommands) > 0 {
+			return append([]string{argv[0]}, reorderArgs(c.Subcommands, argv[1:])...)
+		}
 		if c.HasName(argv[1]) {
 			out := append([]string{argv[0], argv[1]}, hoistFlags(c.Flags, argv[2:])...)
 			return out

@@ -3,11 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 
 	"github.com/BurntSushi/toml"
 	"github.com/urfave/cli/v2"
@@ -38,6 +35,9 @@ func applyConfig(c *cli.Context, known map[string]bool) (map[string]bool, error)
 	}
 	var settings map[string]any
 	meta, err := toml.DecodeFile(path, &settings)
+	if errors.Is(err, os.ErrNotExist) && os.Getenv("VIDSKIM_CONFIG") != "" {
+		return nil, usageError{fmt.Errorf("VIDSKIM_CONFIG names %s, which does not exist (unset it, or create the file: vidskim config prints one)", path)}
+	}
 	if errors.Is(err, os.ErrNotExist) {
 		return fromFile, nil
 	}
@@ -49,18 +49,34 @@ func applyConfig(c *cli.Context, known map[string]bool) (map[string]bool, error)
 		switch {
 		case !known[key]:
 			return nil, usageError{fmt.Errorf("config %s: unknown setting %q (settings are flag names, such as model or base-url)", path, key)}
-		case !hasFlag(c, key) || c.IsSet(key):
-			continue // another command's setting, or set by flag or env
+		case !hasFlag(c, key) || c.IsSet(key) && c.Value(key) != "":
+			continue // another command's setting, or set by flag or env (an empty variable counts as unset)
 		}
-		if err := c.Set(key, fmt.Sprint(v)); err != nil {
+		if err := setFromFile(c, key, v); err != nil {
 			return nil, usageError{fmt.Errorf("config %s: %s: %v", path, key, err)}
 		}
 		fromFile[key] = true
 	}
+	c.App.Metadata[fromConfigKey] = fromFile
 	if (fromFile["api-key"] || fromFile["azure-api-key"]) && worldReadable(path) {
 		fmt.Fprintf(c.App.ErrWriter, "vidskim: warning: %s holds an API key and others can read it (chmod 600 it)\n", path)
 	}
 	return fromFile, nil
+}
+
+// setFromFile sets a flag from the config file's value; a list (include,
+// exclude) is each of its items.
+func setFromFile(c *cli.Context, key string, v any) error {
+	list, ok := v.([]any)
+	if !ok {
+		return c.Set(key, fmt.Sprint(v))
+	}
+	for _, item := range list {
+		if err := c.Set(key, fmt.Sprint(item)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func hasFlag(c *cli.Context, name string) bool {
@@ -88,56 +104,4 @@ func allFlagNames(cmds []*cli.Command) map[string]bool {
 		}
 	}
 	return known
-}
-
-// secretFlags are never printed.
-var secretFlags = map[string]bool{"api-key": true, "azure-api-key": true}
-
-// configCmd prints the effective summarize settings and where each came
-// from, with keys masked.
-func configCmd(c *cli.Context, stdout io.Writer, fromFile map[string]bool, argv []string) error {
-	fmt.Fprintf(stdout, "# config file: %s\n", configPath())
-	var names []string
-	for _, f := range c.Command.Flags {
-		if n := f.Names()[0]; n != "help" {
-			names = append(names, n)
-		}
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		v := fmt.Sprint(c.Value(n))
-		switch {
-		case secretFlags[n] && v != "":
-			v = fmt.Sprintf("(set, %d characters, masked)", len(v))
-		case (n == "temperature" || n == "seed") && !c.IsSet(n):
-			v = "(unset: the server's default)"
-		}
-		fmt.Fprintf(stdout, "%-20s = %-40q # %s\n", n, v, source(c, n, fromFile, argv))
-	}
-	return nil
-}
-
-// source says where a setting's value came from.
-func source(c *cli.Context, name string, fromFile map[string]bool, argv []string) string {
-	for _, a := range argv {
-		if a == "--"+name || strings.HasPrefix(a, "--"+name+"=") {
-			return "flag"
-		}
-	}
-	if fromFile[name] {
-		return "config file"
-	}
-	for _, f := range c.Command.Flags {
-		if f.Names()[0] != name {
-			continue
-		}
-		if ev, ok := f.(interface{ GetEnvVars() []string }); ok {
-			for _, e := range ev.GetEnvVars() {
-				if os.Getenv(e) != "" {
-					return "env " + e
-				}
-			}
-		}
-	}
-	return "default"
 }

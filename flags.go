@@ -1,20 +1,22 @@
 package main
 
 import (
-	"errors"
-	"fmt"
-	"math"
-	"time"
+	"slices"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/vidskim/vidskim/chunk"
 	"github.com/vidskim/vidskim/dedupe"
-	"github.com/vidskim/vidskim/extract"
+	"github.com/vidskim/vidskim/llm"
+	"github.com/vidskim/vidskim/narrate"
 	"github.com/vidskim/vidskim/summarize"
 )
 
-// selectFlags choose and size the frames; summarize and frames share them.
+// Every flag is defined here, once, with its default taken from the
+// package that owns the setting. Commands take the sets they need.
+
+// selectFlags choose and size the frames; every command has them.
 func selectFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.Float64Flag{Name: "fps", Value: 1, Usage: "frames to sample per second (fractions allowed: 0.2 is one every 5 s)"},
@@ -25,171 +27,168 @@ func selectFlags() []cli.Flag {
 		&cli.IntFlag{Name: "max-frames", Usage: "keep at most this many frames, dropping those that add least (0: no cap)"},
 		&cli.BoolFlag{Name: "keyframes", Usage: "sample keyframes only: much faster, coarser in time"},
 		&cli.BoolFlag{Name: "exact", Usage: "decode every picture (by default non-reference pictures are skipped: a third faster, times still true)"},
-		&cli.StringFlag{Name: "detail", Value: "low", Usage: "image detail: low (within 512x512) or high (short side 768, long side 2000)"},
-		&cli.IntFlag{Name: "frames-per-request", Value: 10, Usage: "most images in one request"},
-		&cli.BoolFlag{Name: "verbose", Usage: "more diagnostics on stderr"},
+		&cli.StringFlag{Name: "detail", Value: string(chunk.Low), Usage: "image detail: low (within 512x512) or high (short side 768, long side 2000)"},
+		&cli.IntFlag{Name: "frames-per-request", Value: chunk.DefaultFramesPerRequest, Usage: "most images in one request"},
+		&cli.BoolFlag{Name: "verbose", Usage: "details on stderr: one line a request (what for, images, tokens, time, cached, retries) and each stage's counts"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "only warnings and errors on stderr"},
+		&cli.StringFlag{Name: "log-format", Value: "text", Usage: "stderr's diagnostics: text (sentences; details with --verbose) or json (one JSON object a line, details included)"},
 	}
 }
 
+func modelFlag() cli.Flag {
+	return &cli.StringFlag{Name: "model", Value: summarize.DefaultModel, Usage: "vision model name"}
+}
+
+func maxTokensFlag() cli.Flag {
+	return &cli.IntFlag{Name: "max-tokens", Value: summarize.DefaultMaxTokens, Usage: "token limit of each chunk description"}
+}
+
+func transcribeFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "transcribe", Usage: "transcribe the audio and give the model what is said beside the frames"},
+		&cli.StringFlag{Name: "transcribe-model", Value: llm.DefaultTranscribeModel, Usage: "transcription model"},
+	}
+}
+
+// formatFlag is each command's --format, with its own default and choices.
+func formatFlag(def, usage string) cli.Flag {
+	return &cli.StringFlag{Name: "format", Value: def, Usage: usage}
+}
+
+// modelFlags say how requests are sent, paced, cached and bounded.
 func modelFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "model", Value: summarize.DefaultModel, Usage: "vision model name"},
-		&cli.StringFlag{Name: "api-key", EnvVars: []string{"OPENAI_API_KEY"}, DefaultText: "none", Usage: "API key"},
+		modelFlag(),
+		&cli.StringFlag{Name: "api-key", EnvVars: []string{"OPENAI_API_KEY"}, DefaultText: "none", Usage: "API key (every user of the machine sees a flag in the process list: prefer OPENAI_API_KEY or --api-key-file)"},
+		&cli.StringFlag{Name: "api-key-file", Usage: "read the API key (or the Azure key) from the first line of this file, which only you should be able to read"},
 		&cli.StringFlag{Name: "base-url", EnvVars: []string{"OPENAI_BASE_URL"}, Usage: "OpenAI-compatible API base URL, e.g. http://localhost:11434/v1 for Ollama (default: OpenAI)"},
-		&cli.IntFlag{Name: "concurrency", Value: 4, Usage: "chunk requests at once"},
-		&cli.IntFlag{Name: "max-tokens", Value: 400, Usage: "token limit of each chunk description"},
-		&cli.DurationFlag{Name: "timeout", Value: 2 * time.Minute, Usage: "time limit of one request attempt"},
-		&cli.IntFlag{Name: "max-retries", Value: 6, Usage: "retries of a request answered 429, 5xx, or not at all"},
+		&cli.IntFlag{Name: "concurrency", Value: summarize.DefaultConcurrency, Usage: "chunk requests at once"},
+		maxTokensFlag(),
+		&cli.DurationFlag{Name: "timeout", Value: llm.DefaultTimeout, Usage: "time limit of one request attempt"},
+		&cli.IntFlag{Name: "max-retries", Value: llm.DefaultMaxRetries, Usage: "retries of a request answered 429, 5xx, or not at all"},
 		&cli.IntFlag{Name: "rpm", Usage: "requests per minute at most (your provider's limit; 0: no pacing)"},
 		&cli.IntFlag{Name: "tpm", Usage: "tokens per minute at most, estimated (0: no pacing)"},
-		&cli.StringFlag{Name: "cache-dir", Usage: "where answers are kept so no request is paid twice (default: the user cache dir)/vidskim"},
+		cacheDirFlag(),
 		&cli.BoolFlag{Name: "no-cache", Usage: "neither read nor write the answer cache"},
-		&cli.BoolFlag{Name: "partial", Usage: "when some chunks fail after all retries, still summarize the rest (marked partial; exit code stays non-zero)"},
-		&cli.IntFlag{Name: "max-requests", Usage: "refuse to start a run that needs more model requests than this (0: no limit)"},
+		&cli.BoolFlag{Name: "partial", Usage: "when some chunks fail after their retries, still summarize the rest (marked partial; exit code stays non-zero)"},
+		&cli.IntFlag{Name: "max-requests", Usage: "refuse to start a run that needs more model requests than this (0: no limit); several videos: the cap of the whole run, videos past it skipped"},
 	}
 }
 
-func summarizeFlags() []cli.Flag {
-	return append(append(append(append(selectFlags(), modelFlags()...), providerFlags()...), jobFlags()...), outputFlags()...)
+func cacheDirFlag() cli.Flag {
+	return &cli.StringFlag{Name: "cache-dir", Usage: "where answers are kept so no request is paid twice (default: the user cache dir)/vidskim"}
 }
 
-func outputFlags() []cli.Flag {
-	return []cli.Flag{
-		&cli.StringFlag{Name: "format", Value: "md", Usage: "output format: md, json, srt or vtt (timed descriptions, or the narration lines)"},
-		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the output to this file instead of stdout"},
-		&cli.StringFlag{Name: "report", Usage: "also write a self-contained HTML report (summary, then each kept frame beside its description)"},
-		&cli.Float64Flag{Name: "max-cost", Usage: "refuse to start a run whose estimated cost (upper bound, USD) exceeds this (0: no limit)"},
-	}
+// providerFlags say which server and how requests are shaped for it.
+func providerFlags() []cli.Flag {
+	return append([]cli.Flag{
+		&cli.StringFlag{Name: "azure-endpoint", EnvVars: []string{"AZURE_OPENAI_ENDPOINT"}, Usage: "Azure OpenAI endpoint, https://NAME.openai.azure.com (key from AZURE_OPENAI_API_KEY)"},
+		&cli.StringFlag{Name: "azure-api-key", EnvVars: []string{"AZURE_OPENAI_API_KEY"}, DefaultText: "none", Usage: "Azure OpenAI key"},
+		&cli.StringFlag{Name: "azure-deployment", Usage: "Azure deployment name (default: the model name)"},
+		&cli.StringFlag{Name: "api-version", Value: llm.DefaultAzureAPIVersion, Usage: "Azure OpenAI API version"},
+		&cli.Float64Flag{Name: "temperature", Usage: "sampling temperature, 0 for the most repeatable answers (default: the server's)"},
+		&cli.IntFlag{Name: "seed", Usage: "seed for reproducible sampling, where the server supports it"},
+	}, append(transcribeFlags(),
+		&cli.StringFlag{Name: "transcribe-base-url", Usage: "OpenAI-compatible /audio/transcriptions server (default: --base-url), e.g. a whisper.cpp or faster-whisper server"},
+		&cli.BoolFlag{Name: "transcript-only", Usage: "only transcribe: write the transcript (md, json, srt or vtt) and send no frames"},
+		&cli.StringFlag{Name: "token-param", Value: "auto", Usage: "token-limit field: auto (max_completion_tokens for o-series and gpt-5, else max_tokens), max_tokens, or max_completion_tokens"},
+	)...)
 }
 
 // jobFlags say what the model is asked for; summarize and plan share them.
 func jobFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "mode", Value: "summary", Usage: "summary, surveillance (an event log; keeps a frame every 60 s at least) or narration (a timed voice-over script)"},
+		&cli.StringFlag{Name: "mode", Value: string(summarize.ModeSummary), Usage: "summary, surveillance (an event log; keeps a frame every 60 s at least) or narration (a timed voice-over script)"},
 		&cli.StringFlag{Name: "prompt", Usage: "your own instruction, added to every prompt (e.g. \"focus on the license plates\")"},
 		&cli.StringFlag{Name: "models", Usage: "a JSON model table (token rules and prices) to add to or override the built-in one"},
 	}
 }
 
-// planFlags are plan's own: what it needs of summarize's, and its format.
+func outputFlags() []cli.Flag {
+	return []cli.Flag{
+		formatFlag("md", "output format: md, json, srt or vtt (timed descriptions, or the narration lines); several videos: json is JSON Lines, md a section a video"),
+		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the output to this file instead of stdout"},
+		&cli.StringFlag{Name: "out-dir", Usage: "several videos: write one output a video here, DIR/<name>.<format>"},
+		&cli.StringFlag{Name: "report", Usage: "also write a self-contained HTML report (summary, then each kept frame beside its description); several videos: a directory, one DIR/<name>.html a video"},
+		&cli.Float64Flag{Name: "max-cost", Usage: "refuse to start a run whose estimated cost (upper bound, USD) exceeds this (0: no limit); several videos: the cap of the whole run, videos past it skipped"},
+	}
+}
+
+// speechFlags are the spoken narration's (--speak), the language answers
+// are written in, and the transcript's translation.
+func speechFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "speak", Usage: "speak the narration (implies --mode narration) and mix it into the video: -o names the narrated video (.mp4, .mkv or .mov), its video stream copied as it is; the text output goes to stdout; one video at a time"},
+		&cli.StringFlag{Name: "voice", Value: llm.DefaultVoice, Usage: "narrator's voice: alloy, ash, coral, echo, fable, nova, onyx, sage or shimmer (gpt-4o-mini-tts also ballad, verse, marin, cedar); another server's own voice names with --tts-base-url"},
+		&cli.StringFlag{Name: "tts-model", Value: llm.DefaultSpeechModel, Usage: "speech model: tts-1, tts-1-hd or gpt-4o-mini-tts (on Azure, a deployment of that name)"},
+		&cli.StringFlag{Name: "voice-instructions", Usage: "how the narrator should sound, e.g. \"calm, like a nature documentary\" (gpt-4o-mini-tts only)"},
+		&cli.StringFlag{Name: "tts-base-url", Usage: "OpenAI-compatible /audio/speech server (default: --base-url), e.g. a local Kokoro or openedai-speech server"},
+		&cli.StringFlag{Name: "original-audio", Value: string(narrate.Duck), Usage: "the video's own sound under the narration: duck (12 dB lower while the narrator speaks), keep or drop"},
+		&cli.BoolFlag{Name: "subtitles", Usage: "also put the narration in the video as a subtitle track (mov_text in .mp4 and .mov, SubRip in .mkv)"},
+		&cli.StringFlag{Name: "audio-out", Usage: "also write the voice-over alone, as long as the video (.m4a, .mp3 or .wav)"},
+		&cli.StringFlag{Name: "language", Usage: "write the summary or narration in this language, e.g. French or pt-BR (default: the model's choice, usually English)"},
+		&cli.BoolFlag{Name: "translate", Usage: "with --transcribe: give the model the speech translated into English (the translations endpoint)"},
+	}
+}
+
+func summarizeFlags() []cli.Flag {
+	return concat(selectFlags(), modelFlags(), providerFlags(), jobFlags(), outputFlags(), manyFlags(), libraryFlags(), speechFlags())
+}
+
+// manyFlags choose and pace the videos of a run over many inputs.
+func manyFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringSliceFlag{Name: "include", Usage: "in directories, only files whose name (or path) matches this glob (repeatable)"},
+		&cli.StringSliceFlag{Name: "exclude", Usage: "in directories, skip files whose name (or path) matches this glob (repeatable)"},
+		&cli.IntFlag{Name: "jobs", Value: 0, DefaultText: "the CPU cores, at least 2", Usage: "videos decoded at once; all share one request pool (--concurrency, --rpm, --tpm hold for the whole run)"},
+	}
+}
+
+// libraryFlags say where runs are remembered.
+func libraryFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "library", Usage: "the library database (default: $XDG_DATA_HOME/vidskim/library.db, else ~/.local/share/vidskim/library.db)"},
+		&cli.BoolFlag{Name: "no-library", Usage: "neither look up nor record this run in the library"},
+	}
+}
+
+// planFlags are what plan needs of summarize's, and its own format.
 func planFlags() []cli.Flag {
-	return append(append(selectFlags(), jobFlags()...),
-		&cli.StringFlag{Name: "model", Value: summarize.DefaultModel, Usage: "vision model name"},
-		&cli.IntFlag{Name: "max-tokens", Value: 400, Usage: "token limit of each chunk description"},
-		&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text or json"},
-		&cli.BoolFlag{Name: "transcribe", Usage: "include transcribing the audio"},
-		&cli.StringFlag{Name: "transcribe-model", Value: "whisper-1", Usage: "transcription model"},
-	)
+	return concat(selectFlags(), jobFlags(), []cli.Flag{modelFlag(), maxTokensFlag(),
+		formatFlag("text", "output format: text or json (several videos: JSON Lines, the total last)")}, transcribeFlags(), manyFlags(),
+		only(speechFlags(), "speak", "tts-model", "language", "translate"))
 }
 
 func framesFlags() []cli.Flag {
-	return []cli.Flag{
-		&cli.StringFlag{Name: "out-dir", Usage: "write each kept frame here as a JPEG named by its timestamp"},
-		&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text or json"},
-	}
+	return concat(selectFlags(), []cli.Flag{
+		&cli.StringFlag{Name: "out-dir", Usage: "write each kept frame here as a JPEG named by its timestamp (several videos: a subdirectory a video)"},
+		formatFlag("text", "output format: text or json (several videos: JSON Lines)"),
+	}, manyFlags())
 }
 
-// selectOptions turns the shared flags into stage options, rejecting
-// values that cannot work before anything runs.
-func selectOptions(c *cli.Context) (extract.Options, dedupe.Options, chunk.Options, chunk.Detail, error) {
-	var eo extract.Options
-	var do dedupe.Options
-	var co chunk.Options
-	detail, err := chunk.ParseDetail(c.String("detail"))
-	if err != nil {
-		return eo, do, co, "", usageError{err}
-	}
-	start, err := parseTime(c.String("start"))
-	if err != nil {
-		return eo, do, co, "", usageError{fmt.Errorf("--start: %w", err)}
-	}
-	end, err := parseTime(c.String("end"))
-	if err != nil {
-		return eo, do, co, "", usageError{fmt.Errorf("--end: %w", err)}
-	}
-	if fps := c.Float64("fps"); !(fps > 0) {
-		return eo, do, co, "", usageError{fmt.Errorf("--fps %g: must be more than 0 and at most %d", fps, extract.MaxFPS)}
-	}
-	long, short := detail.Budget()
-	eo = extract.Options{FPS: c.Float64("fps"), Start: start, End: end, MaxLong: long, MaxShort: short, Keyframes: c.Bool("keyframes"), Exact: c.Bool("exact")}
-	if err := eo.Validate(extract.Video{}); err != nil {
-		return eo, do, co, "", usageError{err}
-	}
-	do = dedupe.Options{Threshold: c.Int("dedupe-threshold"), MaxGap: c.Float64("max-gap"), MaxFrames: c.Int("max-frames")}
-	co = chunk.Options{FramesPerRequest: c.Int("frames-per-request")}
-	switch {
-	case do.Threshold < 0 || do.Threshold > 64:
-		err = errors.New("--dedupe-threshold: must be 0 to 64 bits")
-	case do.MaxGap < 0 || math.IsNaN(do.MaxGap) || math.IsInf(do.MaxGap, 0):
-		err = errors.New("--max-gap: must be 0 (off) or more seconds")
-	case do.MaxFrames < 0 || do.MaxFrames > 100000:
-		err = errors.New("--max-frames: must be 0 (no cap) to 100000")
-	case co.FramesPerRequest < 1 || co.FramesPerRequest > 100:
-		err = errors.New("--frames-per-request: must be 1 to 100")
-	}
-	if err != nil {
-		return eo, do, co, "", usageError{err}
-	}
-	return eo, do, co, detail, nil
+// libraryCmdFlags are the library commands' own.
+func libraryCmdFlags(formats string) []cli.Flag {
+	return concat(libraryFlags()[:1], []cli.Flag{
+		formatFlag(strings.Fields(formats)[0], "output format: "+formats),
+		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the output to this file instead of stdout"},
+	})
 }
 
-// jobOptions reads the mode, the user's prompt and the model table.
-func jobOptions(c *cli.Context, o *summarize.Options, do *dedupe.Options) (summarize.Models, error) {
-	mode, err := summarize.ParseMode(c.String("mode"))
-	if err != nil {
-		return summarize.Models{}, usageError{err}
-	}
-	o.Mode, o.Prompt = mode, c.String("prompt")
-	if mode == summarize.ModeSurveillance && !c.IsSet("max-gap") {
-		do.MaxGap = 60 // "still empty at 03:10" needs a frame now and then
-	}
-	models, err := summarize.LoadModels(c.String("models"))
-	if err != nil {
-		return models, usageError{err}
-	}
-	if m, known := models.Lookup(o.Model); known {
-		o.Pricing = &m
-	}
-	return models, nil
-}
-
-// modelOptions turns the model flags into summarize options.
-func modelOptions(c *cli.Context, detail chunk.Detail) (summarize.Options, error) {
-	o := summarize.Options{Model: c.String("model"), Detail: detail,
-		MaxTokens: c.Int("max-tokens"), Concurrency: c.Int("concurrency")}
-	switch {
-	case o.Model == "":
-		return o, usageError{errors.New("--model: must not be empty")}
-	case o.MaxTokens < 16 || o.MaxTokens > 100000:
-		return o, usageError{errors.New("--max-tokens: must be 16 to 100000")}
-	case o.Concurrency < 1 || o.Concurrency > 64:
-		return o, usageError{errors.New("--concurrency: must be 1 to 64")}
-	case c.Duration("timeout") <= 0:
-		return o, usageError{errors.New("--timeout: must be more than 0, e.g. 2m")}
-	case c.Int("max-retries") < 0 || c.Int("max-retries") > 100:
-		return o, usageError{errors.New("--max-retries: must be 0 to 100")}
-	case c.Int("rpm") < 0 || c.Int("tpm") < 0:
-		return o, usageError{errors.New("--rpm and --tpm: must be 0 (no pacing) or more")}
-	case c.Int("max-requests") < 0:
-		return o, usageError{errors.New("--max-requests: must be 0 (no limit) or more")}
-	case c.Float64("max-cost") < 0 || math.IsNaN(c.Float64("max-cost")):
-		return o, usageError{errors.New("--max-cost: must be 0 (no limit) or more dollars")}
-	}
-	o.Budget = summarize.Budget{RPM: c.Int("rpm"), TPM: c.Int("tpm")}
-	if c.Bool("no-cache") {
-		return o, nil
-	}
-	dir := c.String("cache-dir")
-	if dir == "" {
-		var err error
-		if dir, err = summarize.DefaultCacheDir(); err != nil {
-			return o, usageError{err}
+// only keeps the flags of set named in names.
+func only(set []cli.Flag, names ...string) []cli.Flag {
+	var out []cli.Flag
+	for _, f := range set {
+		if slices.Contains(names, f.Names()[0]) {
+			out = append(out, f)
 		}
 	}
-	o.Cache = &summarize.Cache{Dir: dir}
-	if err := o.Cache.Check(); err != nil {
-		return o, usageError{err}
+	return out
+}
+
+func concat(sets ...[]cli.Flag) []cli.Flag {
+	var out []cli.Flag
+	for _, s := range sets {
+		out = append(out, s...)
 	}
-	return o, nil
+	return out
 }

@@ -11,7 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/vidskim/vidskim/summarize/openaitest"
+	"github.com/vidskim/vidskim/llm/openaitest"
 )
 
 // ffmpegTo runs ffmpeg to make a test file and returns its path.
@@ -61,7 +61,7 @@ func TestBadFiles(t *testing.T) {
 		{"unsupported codec", writeFile(t, "zzz.mp4", bytes.ReplaceAll(readFile(t, "testdata/rotated.mp4"), []byte("avc1"), []byte("zzz1"))), "codec not supported"},
 		{"encrypted", ffmpegTo(t, "enc.mp4", "-f", "lavfi", "-i", "testsrc2=s=160x120:r=10:d=2", "-c:v", "libx264",
 			"-encryption_scheme", "cenc-aes-ctr", "-encryption_key", "76a6c65c5ea762046bd749a2e632ccbb",
-			"-encryption_kid", "a7e61c373e219033c21091fa607bf3b8"), "encrypted or damaged"},
+			"-encryption_kid", "a7e61c373e219033c21091fa607bf3b8"), "encrypted video"},
 		{"duration but no frames", ffmpegTo(t, "noframes.mkv", "-f", "lavfi", "-i", "testsrc2=s=160x120:r=10:d=2", "-f", "lavfi", "-i", "sine=d=2",
 			"-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-bsf:v", "noise=drop=1", "-c:a", "aac"), "holds no pictures"},
 		{"playlist to the network", writeFile(t, "evil.m3u8", []byte("#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n"+web.URL+"/seg.ts\n#EXT-X-ENDLIST\n")), "evil.m3u8"},
@@ -184,15 +184,24 @@ func TestModelTextAndKeyStayContained(t *testing.T) {
 	openaitest.NeedFFmpeg(t)
 	srv := openaitest.New(t)
 	srv.Script = func(r openaitest.Request) openaitest.Reply {
-		return openaitest.Reply{Content: "A \x1b]0;pwned\x07title and \x1b[2Jclear, \u009b31m in C1."}
+		return openaitest.Reply{Content: "A \x1b]0;pwned\x07title and \x1b[2Jclear, \u009b31m in C1, \u202edesrever\u202c, <script>alert(1)</script>."}
 	}
 	const key = "sk-test-DO-NOT-PRINT-4242"
 	code, stdout, stderr := vidskim(t, "summarize", "testdata/sample.mp4", "--api-key", key, "--base-url", srv.BaseURL(), "--verbose")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if strings.ContainsAny(stdout, "\x1b\x07\u009b") {
+	if strings.ContainsAny(stdout, "\x1b\x07\u009b\u202e\u202c") {
 		t.Errorf("control characters reached the output: %q", stdout)
+	}
+	// Sequences go whole, not just their ESC; raw HTML is neutralized.
+	for _, bad := range []string{"[2J", "]0;pwned", "31m", "<script>"} {
+		if strings.Contains(stdout, bad) {
+			t.Errorf("%q survived into the Markdown output", bad)
+		}
+	}
+	if !strings.Contains(stdout, "&lt;script>alert(1)&lt;/script>") {
+		t.Errorf("the model's HTML is not shown as text: %q", stdout)
 	}
 	if !strings.Contains(stdout, "title and") {
 		t.Errorf("model text lost: %q", stdout)

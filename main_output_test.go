@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vidskim/vidskim/summarize/openaitest"
+	"github.com/vidskim/vidskim/llm/openaitest"
 )
 
 // modeScript answers like a model doing each job, deterministically, from
@@ -207,7 +207,7 @@ func TestLineProgress(t *testing.T) {
 	openaitest.NeedFFmpeg(t)
 	srv := openaitest.New(t)
 	code, _, stderr := vidskim(t, "summarize", "testdata/sample.mp4", "--base-url", srv.BaseURL())
-	if code != 0 || !strings.Contains(stderr, "progress: 100% decoded 00:00:11 of 00:00:12, frames 13 sampled / 10 kept, requests") {
+	if code != 0 || !strings.Contains(stderr, "progress: 100% decoded 00:00:12, answers 1/1, writing the summary, 13 frames sampled, 10 kept, requests") {
 		t.Errorf("exit %d, stderr:\n%s", code, stderr)
 	}
 	if strings.Contains(stderr, "\x1b[") || strings.Contains(stderr, "\r") {

@@ -9,7 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vidskim/vidskim/summarize/openaitest"
+	"github.com/vidskim/vidskim/llm"
+	"github.com/vidskim/vidskim/llm/openaitest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -54,7 +55,7 @@ func TestProviders(t *testing.T) {
 				if r.Path != tt.path {
 					t.Errorf("path %q, want %q", r.Path, tt.path)
 				}
-				if tt.name == "azure" && r.Query.Get("api-version") != defaultAzureAPIVersion {
+				if tt.name == "azure" && r.Query.Get("api-version") != llm.DefaultAzureAPIVersion {
 					t.Errorf("api-version %q", r.Query.Get("api-version"))
 				}
 				for h, want := range tt.header {
@@ -144,10 +145,10 @@ func TestConfigFile(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	for _, want := range []string{
-		`model                = "from-file"`, "# config file",
-		`fps                  = "5"`, "# flag",
-		`base-url             = "http://env/v1"`, "# env OPENAI_BASE_URL",
-		`api-key              = "(set, 14 characters, masked)"`,
+		`model                 = "from-file"`, "# config file",
+		`fps                   = 5 `, "# flag",
+		`base-url              = "http://env/v1"`, "# env OPENAI_BASE_URL",
+		`# api-key             = "(masked)"`, "# config file; set, 14 characters, masked",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("config output lacks %q:\n%s", want, out.String())

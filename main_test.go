@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vidskim/vidskim/summarize/openaitest"
+	"github.com/vidskim/vidskim/llm/openaitest"
 )
 
 // vidskim runs vidskim in-process with the environment cleared of keys and
@@ -31,6 +31,9 @@ func vidskimKeepEnv(t *testing.T, keep map[string]string, args ...string) (code 
 	}
 	if !strings.HasPrefix(os.Getenv("XDG_CONFIG_HOME"), os.TempDir()) {
 		t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // and no user config
+	}
+	if d := os.Getenv("XDG_DATA_HOME"); d == sharedDataHome || !strings.HasPrefix(d, os.TempDir()) {
+		t.Setenv("XDG_DATA_HOME", t.TempDir()) // and its own library
 	}
 	var out, errb bytes.Buffer
 	code = run(t.Context(), append([]string{"vidskim"}, args...), &out, &errb)
@@ -152,7 +155,10 @@ func TestBadInvocations(t *testing.T) {
 	}{
 		{"no key no url", []string{"summarize", "testdata/sample.mp4"}, exitUsage, "OPENAI_API_KEY"},
 		{"no video", base, exitUsage, "missing VIDEO"},
-		{"two videos", append(base, "testdata/sample.mp4", "testdata/rotated.mp4"), exitUsage, "one VIDEO"},
+		{"two videos as subtitles on stdout", append(base, "testdata/sample.mp4", "testdata/rotated.mp4", "--format", "srt"), exitUsage, "needs --out-dir"},
+		{"two videos, out and out-dir", append(base, "testdata/sample.mp4", "testdata/rotated.mp4", "-o", filepath.Join(dir, "x.md"), "--out-dir", dir), exitUsage, "choose one"},
+		{"bad jobs", append(base, "testdata/sample.mp4", "testdata/rotated.mp4", "--jobs", "0"), exitUsage, "--jobs"},
+		{"empty directory", append(base, t.TempDir()), exitBadFile, "no files found"},
 		{"missing file", append(base, filepath.Join(dir, "nope.mp4")), exitBadFile, "no such file"},
 		{"text file", append(base, text), exitBadFile, "not a video file"},
 		{"audio only", append(base, "testdata/audio.m4a"), exitBadFile, "no video stream"},

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vidskim/vidskim/summarize/openaitest"
+	"github.com/vidskim/vidskim/llm/openaitest"
 )
 
 const sentence = "the quick brown fox jumps over the lazy dog"

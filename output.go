@@ -1,69 +1,69 @@
 package main
 
 import (
-	"errors"
+	"bytes"
+	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
+
+	"github.com/vidskim/vidskim/outfile"
+	"github.com/vidskim/vidskim/render"
 )
 
-// checkWritable fails early, before any paid request, when --out cannot
-// be written.
-func checkWritable(out string) error {
+// checkFormat refuses a --format the command does not write.
+func checkFormat(f render.Format, allowed ...render.Format) error {
+	for _, a := range allowed {
+		if f == a {
+			return nil
+		}
+	}
+	names := ""
+	for i, a := range allowed {
+		switch {
+		case i == 0:
+		case i == len(allowed)-1:
+			names += " or "
+		default:
+			names += ", "
+		}
+		names += string(a)
+	}
+	return usageError{fmt.Errorf("--format %q: must be %s", f, names)}
+}
+
+// checkOutput fails early, before any paid request, when the output path
+// named by flag cannot be written or is one of the inputs.
+func checkOutput(flag, out string, inputs ...string) error {
 	if out == "" || out == "-" {
 		return nil
 	}
-	if st, err := os.Stat(out); err == nil && st.IsDir() {
-		return fmt.Errorf("%s: is a directory", out)
-	}
-	f, err := os.CreateTemp(filepath.Dir(out), ".vidskim-check-*")
-	if err != nil {
-		return fmt.Errorf("%s: cannot write there: %w", out, unwrapPath(err))
-	}
-	f.Close()
-	return os.Remove(f.Name())
-}
-
-// writeOutput writes data to out atomically (temp file, then rename), or to
-// stdout. If the file cannot be written after all, the result goes to
-// stdout instead, so paid work is never lost.
-func writeOutput(out string, data []byte, stdout io.Writer) error {
-	if out == "" || out == "-" {
-		_, err := stdout.Write(data)
-		return err
-	}
-	err := atomicWrite(out, data)
-	if err != nil {
-		stdout.Write(data)
-		return fmt.Errorf("--out %s: %w (the output was written to stdout instead)", out, unwrapPath(err))
+	if err := outfile.Check(out, inputs); err != nil {
+		return usageError{fmt.Errorf("--%s %w", flag, err)}
 	}
 	return nil
 }
 
-func atomicWrite(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".vidskim-*")
-	if err != nil {
+// writeDoc renders doc and writes it to out (the value of --flag), or to
+// stdout when out is "" or "-". A file is written as outfile says (atomic
+// for a regular file, in place for a device or pipe). If it cannot be
+// written after all and a fallback is given, the result goes there
+// instead, so paid work is never lost; the error says which file was not
+// written.
+func writeDoc(ctx context.Context, flag, out string, f render.Format, doc any, stdout, fallback io.Writer) error {
+	if out == "" || out == "-" {
+		return render.Write(stdout, f, doc)
+	}
+	var buf bytes.Buffer
+	if err := render.Write(&buf, f, doc); err != nil {
 		return err
 	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
+	err := outfile.Write(ctx, out, buf.Bytes(), 0o644)
+	switch {
+	case err == nil:
+		return nil
+	case fallback != nil:
+		fallback.Write(buf.Bytes())
+		return fmt.Errorf("--%s %w (not written there: the output went to stdout instead)", flag, err)
 	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
-}
-
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
+	return fmt.Errorf("--%s %w (not written)", flag, err)
 }

@@ -20,7 +20,7 @@ import (
 
 	"github.com/vidskim/vidskim/dedupe"
 	"github.com/vidskim/vidskim/extract"
-	"github.com/vidskim/vidskim/summarize/openaitest"
+	"github.com/vidskim/vidskim/llm/openaitest"
 )
 
 // corpusDir is the shared corpus of real videos (see its README), beside

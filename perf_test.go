@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vidskim/vidskim/summarize/openaitest"
+	"github.com/vidskim/vidskim/llm/openaitest"
 )
 
 const benchDir = ".bench"

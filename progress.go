@@ -4,13 +4,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
 	"github.com/vidskim/vidskim/extract"
+	"github.com/vidskim/vidskim/render"
 	"github.com/vidskim/vidskim/summarize"
 )
 
@@ -19,65 +20,88 @@ import (
 const progressEvery = 5 * time.Second
 
 // newProgress returns the run's progress callback and a function to call
-// when the run ends: a live bar when stderr is a terminal, a line every
-// few seconds otherwise, and nothing with --quiet.
-func newProgress(stderr io.Writer, quiet bool) (func(summarize.Progress), func()) {
+// when the run ends (stopped: it ended early, so the display stays where
+// the run really stopped): a live bar when stderr is a terminal, a line
+// every few seconds otherwise, and nothing with --quiet.
+func newProgress(stderr io.Writer, quiet bool) (func(summarize.Progress), func(stopped bool)) {
 	if quiet {
-		return nil, func() {}
+		return nil, func(bool) {}
 	}
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		return barProgress(f)
+		return barProgress(newTermBar(f))
 	}
 	return lineProgress(stderr)
 }
 
-func barProgress(w io.Writer) (func(summarize.Progress), func()) {
-	bar := progressbar.NewOptions(1000,
-		progressbar.OptionSetWriter(w),
-		progressbar.OptionSetWidth(30),
-		progressbar.OptionSetPredictTime(true),
-		progressbar.OptionSetElapsedTime(true),
-		progressbar.OptionThrottle(150*time.Millisecond),
-		progressbar.OptionClearOnFinish(),
-	)
-	update := func(p summarize.Progress) {
-		bar.Describe(describeProgress(p))
-		bar.Set(int(1000 * fraction(p)))
-	}
-	return update, func() { bar.Finish() }
+func barProgress(bar *termBar) (func(summarize.Progress), func(bool)) {
+	update := func(p summarize.Progress) { bar.set(fraction(p), progressFacts(p)...) }
+	return update, func(stopped bool) { bar.end(stopped, "stopped") }
 }
 
-func lineProgress(w io.Writer) (func(summarize.Progress), func()) {
+func lineProgress(w io.Writer) (func(summarize.Progress), func(bool)) {
 	var mu sync.Mutex
 	var last time.Time
 	update := func(p summarize.Progress) {
 		mu.Lock()
 		defer mu.Unlock()
-		if !p.Done && time.Since(last) < progressEvery {
+		if !p.Done && !p.Stopped && time.Since(last) < progressEvery {
 			return
 		}
 		last = time.Now()
-		left := ""
-		if r := p.Remaining(); r > 0 && !p.Done {
-			left = fmt.Sprintf(", about %s left", r.Round(time.Second))
+		facts := progressFacts(p)
+		if p.Stopped {
+			facts = append(facts, "stopped")
 		}
-		fmt.Fprintf(w, "progress: %3.0f%% %s, elapsed %s%s\n", 100*fraction(p), describeProgress(p), p.Elapsed.Round(time.Second), left)
+		fmt.Fprintf(w, "progress: %3.0f%% %s, elapsed %s\n", 100*fraction(p), strings.Join(facts, ", "), p.Elapsed.Round(time.Second))
 	}
-	return update, func() {}
+	return update, func(bool) {}
 }
 
-// fraction is how far decoding got, 0 to 1.
+// fraction is how far the run got, 0 to 1: half decoding, half the
+// answers, whose number is the chunks formed so far scaled up by how much
+// of the video is still to decode.
 func fraction(p summarize.Progress) float64 {
 	if p.Done {
 		return 1
 	}
-	if p.End <= 0 {
-		return 0
+	decoded := 0.0
+	switch {
+	case p.Formed:
+		decoded = 1
+	case p.End > 0:
+		decoded = min(1, p.Position/p.End)
 	}
-	return min(1, p.Position/p.End)
+	answered := 0.0
+	if p.Chunks > 0 && decoded > 0 {
+		answered = min(1, float64(p.Described)/(float64(p.Chunks)/decoded))
+	}
+	return (decoded + answered) / 2
 }
 
-func describeProgress(p summarize.Progress) string {
-	return fmt.Sprintf("decoded %s of %s, frames %d sampled / %d kept, requests %d/%d, %d tokens",
-		extract.Clock(p.Position), extract.Clock(p.End), p.Sampled, p.Kept, p.Answered, p.Sent, p.Tokens)
+// eta is the time left, once there is a rate to tell it by (two seconds
+// and 2% in); "" before, and once the chunks are done (the summary is
+// one request more).
+func eta(p summarize.Progress) string {
+	f := fraction(p)
+	if p.Done || p.Stopped || p.Elapsed < 2*time.Second || f < 0.02 || f >= 1 {
+		return ""
+	}
+	left := time.Duration(float64(p.Elapsed) * (1 - f) / f)
+	return "about " + left.Round(time.Second).String() + " left"
+}
+
+// progressFacts are what the display says, most important first: where
+// decoding is, the answers, the time left, the frames, the tokens.
+func progressFacts(p summarize.Progress) []string {
+	facts := []string{fmt.Sprintf("decoded %s of %s", extract.Clock(p.Position), extract.Clock(p.End)),
+		fmt.Sprintf("answers %d/%d", p.Described, p.Chunks)}
+	if p.Done {
+		facts[0] = "decoded " + extract.Clock(p.End)
+		facts = append(facts, "writing the summary")
+	}
+	if e := eta(p); e != "" {
+		facts = append(facts, e)
+	}
+	return append(facts, fmt.Sprintf("%s sampled, %d kept", render.Count(p.Sampled, "frame"), p.Kept),
+		fmt.Sprintf("requests %d/%d", p.Answered, p.Sent), render.Count(p.Tokens, "token"))
 }

@@ -4,143 +4,91 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
-	"strings"
 	"time"
 
-	openai "github.com/sashabaranov/go-openai"
 	"github.com/urfave/cli/v2"
 
-	"github.com/vidskim/vidskim/summarize"
+	"github.com/vidskim/vidskim/llm"
+	"github.com/vidskim/vidskim/textsafe"
 )
 
-// defaultAzureAPIVersion is Azure OpenAI's current GA inference API version.
-const defaultAzureAPIVersion = "2024-10-21"
+// howToConnect is said whenever there is no model to talk to.
+const howToConnect = "set OPENAI_API_KEY (or --api-key-file) for OpenAI, or point --base-url at an OpenAI-compatible server, e.g. --base-url http://localhost:11434/v1 for Ollama"
 
-// azureMaxImages is Azure OpenAI's limit of images in one request.
-const azureMaxImages = 10
-
-func providerFlags() []cli.Flag {
-	return []cli.Flag{
-		&cli.StringFlag{Name: "azure-endpoint", EnvVars: []string{"AZURE_OPENAI_ENDPOINT"}, Usage: "Azure OpenAI endpoint, https://NAME.openai.azure.com (key from AZURE_OPENAI_API_KEY)"},
-		&cli.StringFlag{Name: "azure-api-key", EnvVars: []string{"AZURE_OPENAI_API_KEY"}, DefaultText: "none", Usage: "Azure OpenAI key"},
-		&cli.StringFlag{Name: "azure-deployment", Usage: "Azure deployment name (default: the model name)"},
-		&cli.StringFlag{Name: "api-version", Value: defaultAzureAPIVersion, Usage: "Azure OpenAI API version"},
-		&cli.Float64Flag{Name: "temperature", Usage: "sampling temperature, 0 for the most repeatable answers (default: the server's)"},
-		&cli.IntFlag{Name: "seed", Usage: "seed for reproducible sampling, where the server supports it"},
-		&cli.BoolFlag{Name: "transcribe", Usage: "transcribe the audio and give the model what is said beside the frames"},
-		&cli.StringFlag{Name: "transcribe-model", Value: "whisper-1", Usage: "transcription model"},
-		&cli.StringFlag{Name: "transcribe-base-url", Usage: "OpenAI-compatible /audio/transcriptions server (default: --base-url), e.g. a whisper.cpp or faster-whisper server"},
-		&cli.BoolFlag{Name: "transcript-only", Usage: "only transcribe: write the transcript (md, json, srt or vtt) and send no frames"},
-		&cli.StringFlag{Name: "token-param", Value: "auto", Usage: "token-limit field: auto (max_completion_tokens for o-series and gpt-5, else max_tokens), max_tokens, or max_completion_tokens"},
+// clientConfig reads the provider, request-shape, retry and pacing flags
+// into the model client's configuration (the cache is added apart), checking they make sense
+// together before anything runs.
+func clientConfig(c *cli.Context, model string, log *slog.Logger) (llm.Config, error) {
+	cfg := llm.Config{BaseURL: c.String("base-url"),
+		Timeout: c.Duration("timeout"), MaxRetries: c.Int("max-retries"),
+		Budget: llm.Budget{RPM: c.Int("rpm"), TPM: c.Int("tpm")},
+		OnRetry: func(attempt, status int, wait time.Duration, err error) {
+			log.Warn(retryWarning(attempt, status, wait, err))
+		}}
+	keyFlag := "api-key"
+	if ep := c.String("azure-endpoint"); ep != "" {
+		cfg.Azure = &llm.Azure{Endpoint: ep, Deployment: c.String("azure-deployment"), APIVersion: c.String("api-version")}
+		keyFlag = "azure-api-key"
 	}
-}
-
-// provider is where requests go and how they are shaped.
-type provider struct {
-	azure            bool
-	key, baseURL     string
-	endpoint, deploy string
-	apiVersion       string
-	timeout          time.Duration
-	retries          int
-	zeroTemperature  bool
-}
-
-// newProvider reads the provider flags and checks they make sense
-// together, before anything runs.
-func newProvider(c *cli.Context, o *summarize.Options) (provider, error) {
-	p := provider{key: c.String("api-key"), baseURL: c.String("base-url"), endpoint: c.String("azure-endpoint"),
-		deploy: c.String("azure-deployment"), apiVersion: c.String("api-version"),
-		timeout: c.Duration("timeout"), retries: c.Int("max-retries")}
-	if p.endpoint != "" {
-		p.azure, p.key = true, c.String("azure-api-key")
-		if p.deploy == "" {
-			p.deploy = o.Model
-		}
+	var err error
+	if cfg.Key, err = apiKey(c, keyFlag); err != nil {
+		return cfg, err
 	}
 	switch {
-	case p.azure && c.IsSet("base-url") && p.baseURL != "":
-		return p, usageError{errors.New("--azure-endpoint and --base-url both set: choose one provider")}
-	case p.azure && p.key == "":
-		return p, usageError{errors.New("no Azure key: set AZURE_OPENAI_API_KEY (or --azure-api-key)")}
-	case !p.azure && p.key == "" && p.baseURL == "":
-		return p, usageError{errors.New("no API key: " + howToConnect)}
+	case cfg.Azure != nil && c.IsSet("base-url") && cfg.BaseURL != "":
+		return cfg, usageError{errors.New("--azure-endpoint and --base-url both set: choose one provider")}
+	case cfg.Azure != nil && cfg.Key == "":
+		return cfg, usageError{errors.New("no Azure key: set AZURE_OPENAI_API_KEY (or --azure-api-key)")}
+	case cfg.Azure == nil && cfg.Key == "" && cfg.BaseURL == "":
+		return cfg, usageError{errors.New("no API key: " + howToConnect)}
 	}
+	return cfg, requestShape(c, &cfg)
+}
+
+// requestShape reads the token-limit field, temperature and seed.
+func requestShape(c *cli.Context, cfg *llm.Config) error {
 	switch tp := c.String("token-param"); tp {
 	case "auto":
-	case summarize.TokenParamMax, summarize.TokenParamCompletion:
-		o.TokenParam = tp
+	case llm.TokenParamMax, llm.TokenParamCompletion:
+		cfg.TokenParam = tp
 	default:
-		return p, usageError{fmt.Errorf("--token-param %q: must be auto, max_tokens or max_completion_tokens", tp)}
+		return usageError{fmt.Errorf("--token-param %q: must be auto, max_tokens or max_completion_tokens", tp)}
 	}
 	if c.IsSet("temperature") {
 		t := c.Float64("temperature")
 		if !(t >= 0 && t <= 2) {
-			return p, usageError{fmt.Errorf("--temperature %g: must be 0 to 2", t)}
+			return usageError{fmt.Errorf("--temperature %g: must be 0 to 2", t)}
 		}
 		t32 := float32(t)
-		o.Temperature, p.zeroTemperature = &t32, t == 0
+		cfg.Temperature = &t32
 	}
 	if c.IsSet("seed") {
 		s := c.Int("seed")
-		o.Seed = &s
+		cfg.Seed = &s
 	}
-	return p, nil
+	return nil
 }
 
-// maxImages is the provider's limit of images a request, 0 for none known.
-func (p provider) maxImages() int {
-	if p.azure {
-		return azureMaxImages
+// cache is the answer cache the flags ask for; nil with --no-cache. A
+// cache that cannot be written is a warning, said once (now, or at the
+// first entry that cannot be stored, as on a full disk): the run goes on
+// and delivers what it pays for, and the cache still answers from the
+// entries it has.
+func cache(c *cli.Context, log *slog.Logger) (*llm.Cache, error) {
+	if c.Bool("no-cache") {
+		return nil, nil
 	}
-	return 0
-}
-
-// transcriber builds the client for /audio/transcriptions: the same
-// provider, at --transcribe-base-url when given.
-func (p provider) transcriber(baseURL string, log *slog.Logger) *openai.Client {
-	if baseURL != "" {
-		p.baseURL, p.azure = baseURL, false
-	}
-	p.zeroTemperature = false
-	p.deploy = "" // on Azure, a deployment named like the transcription model
-	return p.client(log)
-}
-
-// client builds the go-openai client: OpenAI, Azure (deployment URL,
-// api-version, api-key header) or any compatible server (no Authorization
-// header without a key), with retries, per-attempt timeouts, a log line a
-// retry, and a zero temperature put back into the body.
-func (p provider) client(log *slog.Logger) *openai.Client {
-	var cfg openai.ClientConfig
-	if p.azure {
-		cfg = openai.DefaultAzureConfig(p.key, strings.TrimRight(p.endpoint, "/"))
-		cfg.APIVersion = p.apiVersion
-		deploy := p.deploy
-		cfg.AzureModelMapperFunc = func(model string) string {
-			if deploy != "" {
-				return deploy
-			}
-			return model
-		}
-	} else {
-		cfg = openai.DefaultConfig(p.key)
-		if p.baseURL != "" {
-			cfg.BaseURL = strings.TrimRight(p.baseURL, "/")
+	dir := c.String("cache-dir")
+	if dir == "" {
+		var err error
+		if dir, err = llm.DefaultCacheDir(); err != nil {
+			return nil, usageError{fmt.Errorf("%w (set --cache-dir or --no-cache)", err)}
 		}
 	}
-	var base http.RoundTripper = http.DefaultTransport
-	if p.zeroTemperature {
-		base = &summarize.FieldsTransport{Fields: map[string]any{"temperature": 0}}
-	}
-	cfg.HTTPClient = &http.Client{Transport: &summarize.RetryTransport{
-		Base:       base,
-		MaxRetries: p.retries,
-		Timeout:    p.timeout,
-		OnRetry: func(attempt, status int, wait time.Duration, err error) {
-			log.Warn("retrying request", "attempt", attempt, "status", status, "wait", wait.Round(time.Millisecond), "error", err)
-		},
+	ca := &llm.Cache{Dir: dir, OnWriteError: func(err error) {
+		log.Warn("the answer cache cannot be written, so this run's answers are not kept and running it again pays for them again",
+			"error", textsafe.Line(err.Error()))
 	}}
-	return openai.NewClientWithConfig(cfg)
+	ca.Check() // a failure is said through OnWriteError
+	return ca, nil
 }

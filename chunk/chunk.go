@@ -3,13 +3,11 @@ package chunk
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"fmt"
 	"image/jpeg"
 
-	openai "github.com/sashabaranov/go-openai"
-
 	"github.com/vidskim/vidskim/extract"
+	"github.com/vidskim/vidskim/field"
 )
 
 // Detail is the OpenAI image detail level the frames are sized for.
@@ -26,7 +24,7 @@ func ParseDetail(s string) (Detail, error) {
 	case Low, High:
 		return d, nil
 	}
-	return "", fmt.Errorf("--detail %q: must be low or high", s)
+	return "", field.Errorf("detail", "%q: must be low or high", s)
 }
 
 // Budget returns the largest long and short side a frame may have at d, so
@@ -68,25 +66,19 @@ func (c Chunk) Times() []float64 {
 	return ts
 }
 
-// Parts renders the chunk as chat content: before each image, a text part
-// with its timestamp, so the model can say when something happens.
-func (c Chunk) Parts(detail Detail) []openai.ChatMessagePart {
-	parts := make([]openai.ChatMessagePart, 0, 2*len(c.Images))
-	for _, im := range c.Images {
-		parts = append(parts,
-			openai.ChatMessagePart{Type: openai.ChatMessagePartTypeText, Text: "[" + extract.Clock(im.Time) + "]"},
-			openai.ChatMessagePart{Type: openai.ChatMessagePartTypeImageURL, ImageURL: &openai.ChatMessageImageURL{
-				URL:    "data:image/jpeg;base64," + base64.StdEncoding.EncodeToString(im.JPEG),
-				Detail: openai.ImageURLDetail(detail),
-			}})
-	}
-	return parts
-}
+// Label is the image's timestamp as the model reads it, [HH:MM:SS]: it
+// goes right before the image, so the model can say when something
+// happens.
+func (im Image) Label() string { return "[" + extract.Clock(im.Time) + "]" }
+
+// DefaultFramesPerRequest is the most images in one chunk unless told
+// otherwise: the limit some deployments (Azure OpenAI) enforce.
+const DefaultFramesPerRequest = 10
 
 // Options says how to batch and encode.
 type Options struct {
-	// FramesPerRequest is the most images in one chunk; 0 means 10 (the
-	// limit some deployments, such as Azure OpenAI, enforce).
+	// FramesPerRequest is the most images in one chunk; 0 means
+	// DefaultFramesPerRequest.
 	FramesPerRequest int
 	// Quality is the JPEG quality, 1-100; 0 means 80.
 	Quality int
@@ -97,7 +89,7 @@ type Options struct {
 
 func (o *Options) applyDefaults() {
 	if o.FramesPerRequest == 0 {
-		o.FramesPerRequest = 10
+		o.FramesPerRequest = DefaultFramesPerRequest
 	}
 	if o.Quality == 0 {
 		o.Quality = 80

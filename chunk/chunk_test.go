@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"image"
 	"image/jpeg"
-	"strings"
 	"testing"
 
 	"github.com/vidskim/vidskim/extract"
@@ -64,9 +63,8 @@ func TestRunGroups(t *testing.T) {
 	}
 }
 
-func TestPartsLabelEveryImage(t *testing.T) {
-	var c Chunk
-	for _, f := range frames(3) {
+func TestEncodeAndLabel(t *testing.T) {
+	for i, f := range frames(3) {
 		im, err := Encode(f, 80)
 		if err != nil {
 			t.Fatal(err)
@@ -74,19 +72,8 @@ func TestPartsLabelEveryImage(t *testing.T) {
 		if cfg, err := jpeg.DecodeConfig(bytes.NewReader(im.JPEG)); err != nil || cfg.Width != 64 || cfg.Height != 36 {
 			t.Fatalf("encoded %+v, %v", cfg, err)
 		}
-		c.Images = append(c.Images, im)
-	}
-	parts := c.Parts(High)
-	if len(parts) != 6 {
-		t.Fatalf("%d parts", len(parts))
-	}
-	for i, want := range []string{"[00:00:00]", "[00:00:01]", "[00:00:03]"} {
-		if parts[2*i].Text != want {
-			t.Errorf("label %d = %q, want %q", i, parts[2*i].Text, want)
-		}
-		iu := parts[2*i+1].ImageURL
-		if iu == nil || iu.Detail != "high" || !strings.HasPrefix(iu.URL, "data:image/jpeg;base64,") {
-			t.Errorf("image part %d: %+v", i, iu)
+		if want := []string{"[00:00:00]", "[00:00:01]", "[00:00:03]"}[i]; im.Label() != want {
+			t.Errorf("label %d = %q, want %q", i, im.Label(), want)
 		}
 	}
 }

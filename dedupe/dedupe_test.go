@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/vidskim/vidskim/extract"
-	"github.com/vidskim/vidskim/summarize/openaitest"
+	"github.com/vidskim/vidskim/llm/openaitest"
 )
 
 // scene is a stretch of a test video that must keep at least one frame.

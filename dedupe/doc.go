@@ -9,4 +9,6 @@
 // to a small part of the picture (a person entering far from a camera) that
 // a whole-frame hash can miss. A frame is compared with the last frame kept,
 // not with its neighbour, so a slow pan or fade eventually counts as new.
+//
+// It imports extract (for frames) and nothing else of vidskim's.
 package dedupe

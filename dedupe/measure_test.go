@@ -11,7 +11,7 @@ import (
 	"github.com/corona10/goimagehash"
 
 	"github.com/vidskim/vidskim/extract"
-	"github.com/vidskim/vidskim/summarize/openaitest"
+	"github.com/vidskim/vidskim/llm/openaitest"
 )
 
 // pairKind labels a pair of consecutive sampled frames for the measurement.

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/vidskim/vidskim/extract"
-	"github.com/vidskim/vidskim/summarize/openaitest"
+	"github.com/vidskim/vidskim/llm/openaitest"
 )
 
 // TestSelectionEveryMode runs TestSelection's cases through every way

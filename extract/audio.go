@@ -112,16 +112,18 @@ var reMaxVolume = regexp.MustCompile(`max_volume:\s*(-?[\d.]+|-inf) dB`)
 
 // audioPiece runs ffmpeg once for [start, end).
 func audioPiece(ctx context.Context, bin string, v Video, o AudioOptions, start, end float64) (AudioPiece, error) {
-	args := ffmpeg.Input("file:"+v.Path, ffmpeg.KwArgs{
+	in := ffmpeg.KwArgs{
 		"hide_banner": "", "nostdin": "", "nostats": "", "loglevel": "info",
-		"protocol_whitelist": "file", "ss": num(start), "t": num(end - start),
-	}).Output("pipe:1", ffmpeg.KwArgs{
+		"ss": num(start), "t": num(end - start),
+	}
+	args := ffmpeg.Input(v.source(in), in).Output("pipe:1", ffmpeg.KwArgs{
 		"map": "0:a:0", "vn": "", "ac": "1", "ar": "16000", "af": "volumedetect",
 		"c:a": "libmp3lame", "b:a": strconv.Itoa(o.Bitrate), "f": "mp3",
 	}).GetArgs()
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 3 * time.Second
+	ownGroup(cmd)
 	var out bytes.Buffer
 	var errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut

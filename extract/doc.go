@@ -9,4 +9,7 @@
 // already applied. Frames arrive as raw RGBA on stdout, one fixed-size block
 // each; their times arrive on stderr from the showinfo filter, in the same
 // order. Nothing is written to disk and nothing holds the whole video.
+//
+// It is the bottom of the pipeline: it must not import any other vidskim
+// package but the leaves field and textsafe.
 package extract

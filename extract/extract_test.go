@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vidskim/vidskim/summarize/openaitest"
+	"github.com/vidskim/vidskim/llm/openaitest"
 )
 
 func needFFmpeg(t *testing.T) { openaitest.NeedFFmpeg(t) }

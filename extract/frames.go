@@ -111,6 +111,7 @@ func (r ffRun) run(ctx context.Context, v Video, out chan<- Frame) (Stats, error
 	cmd := exec.CommandContext(ctx, r.bin, r.args...)
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 3 * time.Second
+	ownGroup(cmd)
 	var stdin io.WriteCloser
 	var err error
 	if r.stdin {
@@ -140,7 +141,8 @@ func (r ffRun) run(ctx context.Context, v Video, out chan<- Frame) (Stats, error
 	}
 	st, readErr := readFrames(ctx, stdout, log.stamps, r, out)
 	if readErr != nil {
-		cancel() // stop ffmpeg; its stderr ends and the scanner finishes
+		cancel()       // stop ffmpeg; its stderr ends and the scanner finishes
+		stdout.Close() // and unblock it if it was writing a frame nobody reads
 	}
 	<-log.done
 	waitErr := cmd.Wait()
@@ -152,8 +154,8 @@ func (r ffRun) run(ctx context.Context, v Video, out chan<- Frame) (Stats, error
 func runError(v Video, ctx context.Context, readErr, waitErr error, st Stats, log *stderrLog) error {
 	name := base(v.Path)
 	switch {
-	case ctx.Err() != nil && readErr != nil && errors.Is(readErr, ctx.Err()):
-		return readErr
+	case ctx.Err() != nil && (readErr == nil || errors.Is(readErr, ctx.Err())):
+		return ctx.Err() // cancelled: ffmpeg's exit status says nothing more
 	case readErr != nil:
 		return fmt.Errorf("%s: extract: %w", name, readErr)
 	case st.Sampled == 0 && log.errors > 0:
@@ -163,7 +165,7 @@ func runError(v Video, ctx context.Context, readErr, waitErr error, st Stats, lo
 	case exitCode(waitErr) == ffmpegErrorRateExceeded:
 		return fmt.Errorf("%s: %w: ffmpeg gave up after %d decoding errors", name, ErrDamaged, log.errors)
 	case waitErr != nil:
-		return fmt.Errorf("%s: extract: ffmpeg failed after %d frames: %w%s", name, st.Sampled, waitErr, log.tail.Reason())
+		return fmt.Errorf("%s: extract: ffmpeg failed (frames read: %d): %w%s", name, st.Sampled, waitErr, log.tail.Reason())
 	}
 	return nil
 }
@@ -182,13 +184,13 @@ func exitCode(err error) int {
 }
 
 // buildArgs builds the ffmpeg command line with ffmpeg-go. Every input
-// option sits before -i; the file is named with the file: protocol, which
-// is the only protocol allowed, so no name is ever read as an option or URL.
+// option sits before -i; a file is named with the file: protocol, which
+// is the only protocol allowed, so no name is ever read as an option or URL
+// (a URL input is read with URLProtocols only: see source).
 // sel is the select filter's expression; "" passes every decoded picture.
 func buildArgs(v Video, o Options, w, h int, sel string) []string {
 	in := ffmpeg.KwArgs{
 		"hide_banner": "", "nostdin": "", "nostats": "", "loglevel": "info",
-		"protocol_whitelist": "file",
 	}
 	if o.Start > 0 {
 		in["ss"] = num(o.Start)
@@ -196,7 +198,8 @@ func buildArgs(v Video, o Options, w, h int, sel string) []string {
 	if o.End > 0 {
 		in["t"] = num(o.End - o.Start)
 	}
-	return outputArgs(ffmpeg.Input("file:"+v.Path, decoderFlags(v, o, w, h, in)), v, w, h, sel)
+	in = decoderFlags(v, o, w, h, in)
+	return outputArgs(ffmpeg.Input(v.source(in), in), v, w, h, sel)
 }
 
 // decoderFlags adds to in what the decoder may skip (see Options.Exact)

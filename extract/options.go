@@ -3,6 +3,8 @@ package extract
 import (
 	"fmt"
 	"math"
+
+	"github.com/vidskim/vidskim/field"
 )
 
 // Options says which frames to sample and how large to make them. The zero
@@ -83,7 +85,6 @@ func (o *Options) applyDefaults() {
 	if o.MaxShort == 0 {
 		o.MaxShort = 512
 	}
-
 	if o.FFmpegPath == "" {
 		o.FFmpegPath = "ffmpeg"
 	}
@@ -95,23 +96,24 @@ func (o *Options) applyDefaults() {
 	}
 }
 
-// Validate reports options that cannot work for v, before any decoding.
+// Validate reports options that cannot work for v, before any decoding,
+// as a *field.Error naming the option.
 func (o Options) Validate(v Video) error {
 	o.applyDefaults()
 	bad := func(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }
 	switch {
 	case bad(o.FPS) || o.FPS <= 0 || o.FPS > MaxFPS:
-		return fmt.Errorf("--fps %g: must be more than 0 and at most %d", o.FPS, MaxFPS)
+		return field.Errorf("fps", "%g: must be more than 0 and at most %d", o.FPS, MaxFPS)
 	case bad(o.Start) || o.Start < 0:
-		return fmt.Errorf("--start %g: must be 0 or more", o.Start)
+		return field.Errorf("start", "%g: must be 0 or more", o.Start)
 	case bad(o.End) || o.End < 0:
-		return fmt.Errorf("--end %g: must be 0 or more", o.End)
+		return field.Errorf("end", "%g: must be 0 or more", o.End)
 	case o.End > 0 && o.End <= o.Start:
-		return fmt.Errorf("--start %s is not before --end %s", Clock(o.Start), Clock(o.End))
+		return field.Errorf("start", "%s is not before {end} %s", Clock(o.Start), Clock(o.End))
 	case v.Duration > 0 && o.Start >= v.Duration:
-		return fmt.Errorf("--start %s is past the end of the video (%s)", Clock(o.Start), Clock(v.Duration))
+		return field.Errorf("start", "%s is past the end of the video (%s)", Clock(o.Start), Clock(v.Duration))
 	case bad(o.MaxSkip) || o.MaxSkip < 0:
-		return fmt.Errorf("longest undecoded stretch %g: must be 0 (default) or more seconds", o.MaxSkip)
+		return field.Errorf("max-gap", "%g: the longest undecoded stretch must be 0 (default) or more seconds", o.MaxSkip)
 	case o.MaxLong < 16 || o.MaxShort < 16:
 		return fmt.Errorf("frame size bound %dx%d is too small", o.MaxLong, o.MaxShort)
 	}

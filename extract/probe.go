@@ -1,20 +1,16 @@
 package extract
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
-
-	ffmpeg "github.com/u2takey/ffmpeg-go"
 )
 
 // Video describes the video stream that extraction reads, as ffprobe saw it.
@@ -46,35 +42,7 @@ func Probe(ctx context.Context, path, ffprobePath string) (Video, error) {
 	if err != nil {
 		return Video{}, err
 	}
-	if ffprobePath == "" {
-		ffprobePath = "ffprobe"
-	}
-	bin, err := exec.LookPath(ffprobePath)
-	if err != nil {
-		return Video{}, fmt.Errorf("probe: %w", ErrToolMissing)
-	}
-	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
-	defer cancel()
-	args := ffmpeg.ConvertKwargsToCmdLineArgs(ffmpeg.KwArgs{
-		"v": "error", "protocol_whitelist": "file",
-		"show_format": "", "show_streams": "", "of": "json",
-	})
-	cmd := exec.CommandContext(ctx, bin, append(args, "file:"+abs)...)
-	var stdout bytes.Buffer
-	stderr := newTail(2048)
-	cmd.Stdout, cmd.Stderr = &stdout, stderr
-	if err := cmd.Run(); err != nil {
-		if ctx.Err() != nil {
-			return Video{}, fmt.Errorf("%s: probe: %w", base(path), ctx.Err())
-		}
-		return Video{}, fmt.Errorf("%s: %w (truncated, damaged, or not a video)%s", base(path), ErrNotMedia, stderr.Reason())
-	}
-	v, err := parseProbe(stdout.Bytes())
-	if err != nil {
-		return Video{}, fmt.Errorf("%s: %w", base(path), err)
-	}
-	v.Path = abs
-	return v, nil
+	return ffprobe(ctx, ffprobePath, Video{Path: abs}, base(path), "truncated, damaged, or not a video")
 }
 
 // checkFile turns the usual ways a path can be wrong into one clear error

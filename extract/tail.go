@@ -3,6 +3,8 @@ package extract
 import (
 	"strings"
 	"sync"
+
+	"github.com/vidskim/vidskim/textsafe"
 )
 
 // tail keeps only the last max bytes written to it, so a chatty ffmpeg
@@ -62,15 +64,20 @@ func cleanLine(l string) string {
 			l = l[i+2:]
 		}
 	}
-	l = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return -1
-		}
-		return r
-	}, l)
-	l = strings.TrimSpace(l)
-	if len(l) > 200 {
-		l = l[:200] + "..."
-	}
-	return l
+	return textsafe.Brief(l, 200)
+}
+
+// Tail is the bounded stderr keeper, for packages that run ffmpeg
+// themselves: its Reason goes into their errors as it does here.
+type Tail = tail
+
+// NewTail keeps the last max bytes written to it.
+func NewTail(max int) *Tail { return newTail(max) }
+
+// String is everything kept, for parsing what ffmpeg printed last (a
+// filter's report).
+func (t *tail) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.buf)
 }

@@ -2,38 +2,64 @@ package summarize
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"net/http"
-	"regexp"
-	"strings"
+	"time"
 
-	openai "github.com/sashabaranov/go-openai"
+	"golang.org/x/sync/semaphore"
+
+	"github.com/vidskim/vidskim/cost"
+	"github.com/vidskim/vidskim/llm"
 )
 
-// Client is the one thing summarize needs from a model server; the real
-// *openai.Client satisfies it, and tests fake the server behind it.
+// Client is what the pipeline needs of a model server; *llm.Client
+// satisfies it (with its cache, pacing and retries behind it).
 type Client interface {
-	CreateChatCompletion(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error)
+	Chat(ctx context.Context, r llm.ChatRequest) (llm.Answer, error)
+}
+
+// Transcriber is what transcription needs of a server; *llm.Client
+// satisfies it.
+type Transcriber interface {
+	Transcribe(ctx context.Context, r llm.TranscribeRequest) ([]llm.Segment, error)
 }
 
 // Usage adds up what the server reported. Answers taken from the cache
-// cost nothing and are counted apart.
+// cost nothing and are counted apart, with what they took when they were
+// first asked: what the cache saved.
 type Usage struct {
 	Requests         int `json:"requests"`
 	PromptTokens     int `json:"prompt_tokens"`
 	CompletionTokens int `json:"completion_tokens"`
 	Cached           int `json:"cached_answers"`
-	// CostUSD is the usage priced with the model table (0 when unknown).
+	// CachedPromptTokens and CachedCompletionTokens are what the answers
+	// from the cache took when they were first asked.
+	CachedPromptTokens     int `json:"cached_prompt_tokens,omitempty"`
+	CachedCompletionTokens int `json:"cached_completion_tokens,omitempty"`
+	// TranscribedMinutes is the audio sent for transcription this run,
+	// CachedMinutes the audio whose transcript came from the cache.
+	TranscribedMinutes float64 `json:"transcribed_minutes,omitempty"`
+	CachedMinutes      float64 `json:"cached_transcribed_minutes,omitempty"`
+	// TranscriptionUSD is the transcription's part of CostUSD, SpeechUSD
+	// the spoken narration's (--speak, added by the front end once the
+	// voice-over is made).
+	TranscriptionUSD float64 `json:"transcription_usd,omitempty"`
+	SpeechUSD        float64 `json:"speech_usd,omitempty"`
+	// CostUSD is what this run paid, priced with the model table: the
+	// requests, the transcription and the speech (0 when the prices are
+	// unknown).
 	CostUSD float64 `json:"cost_usd,omitempty"`
+	// SavedUSD is what the answers and transcripts from the cache (or the
+	// library) cost when they were first paid for.
+	SavedUSD float64 `json:"saved_usd,omitempty"`
 }
 
 // count adds one answer: a request with its tokens, or a cache hit.
-func (u *Usage) count(a answer) {
+func (u *Usage) count(a llm.Answer) {
 	switch {
 	case a.Cached:
 		u.Cached++
-	case a.Usage != (openai.Usage{}) || a.Text != "":
+		u.CachedPromptTokens += a.Usage.PromptTokens
+		u.CachedCompletionTokens += a.Usage.CompletionTokens
+	case a.Usage != (llm.Usage{}) || a.Text != "":
 		u.Requests++
 		u.PromptTokens += a.Usage.PromptTokens
 		u.CompletionTokens += a.Usage.CompletionTokens
@@ -46,185 +72,71 @@ func (u *Usage) merge(o Usage) {
 	u.CompletionTokens += o.CompletionTokens
 	u.Cached += o.Cached
 	u.CostUSD += o.CostUSD
+	u.CachedPromptTokens += o.CachedPromptTokens
+	u.CachedCompletionTokens += o.CachedCompletionTokens
+	u.TranscribedMinutes += o.TranscribedMinutes
+	u.CachedMinutes += o.CachedMinutes
+	u.TranscriptionUSD += o.TranscriptionUSD
+	u.SpeechUSD += o.SpeechUSD
+	u.SavedUSD += o.SavedUSD
 }
 
-// reasoningModel matches the o-series and gpt-5 families, which refuse
-// max_tokens and want max_completion_tokens instead.
-var reasoningModel = regexp.MustCompile(`^(o\d|gpt-5)`)
-
-// setTokenLimit puts the limit in the field the model accepts. Every request
-// has one: without it an answer can run on (and cost) without bound.
-func setTokenLimit(req *openai.ChatCompletionRequest, limit int) {
-	name := strings.ToLower(req.Model)
-	if i := strings.LastIndex(name, "/"); i >= 0 {
-		name = name[i+1:] // "openai/gpt-5-mini" on routers
-	}
-	if reasoningModel.MatchString(name) {
-		req.MaxCompletionTokens = limit
-		return
-	}
-	//lint:ignore SA1019 max_tokens is what every non-reasoning model and Ollama accept
-	req.MaxTokens = limit
+// Served is the usage of a run rendered again without asking anything
+// (from the library): every answer and transcript counts as from the
+// cache, and what the run paid first is what this one saved.
+func (u Usage) Served() Usage {
+	return Usage{Cached: u.Requests + u.Cached,
+		CachedPromptTokens: u.PromptTokens + u.CachedPromptTokens, CachedCompletionTokens: u.CompletionTokens + u.CachedCompletionTokens,
+		CachedMinutes: u.TranscribedMinutes + u.CachedMinutes, SavedUSD: cost.RoundUSD(u.CostUSD + u.SavedUSD)}
 }
 
-// answer is one model reply, cleaned.
-type answer struct {
-	Text         string
-	FinishReason string
-	Usage        openai.Usage
-	Cached       bool // from the cache: no request was made
-}
-
-// caller sends requests through the cache and the rate budget.
+// caller sends a run's requests, telling its progress display about them
+// and handing them the transcript when there is one.
 type caller struct {
-	c     Client
-	cache *Cache // nil: no cache
-	lim   *limiter
-	extra string // cache key material not in the request body
+	c Client
 	// progress counts requests; nil when nobody watches.
 	progress *tracker
 	// transcript, when set, is the speech to put beside the frames.
 	transcript *transcriptSlot
+	// slots, when set, is the request pool shared with other runs.
+	slots *semaphore.Weighted
+	// onRequest, when set, hears of every request when it ends.
+	onRequest func(RequestInfo)
 }
 
-func newCaller(c Client, opts Options) *caller {
-	extra := "temperature=default"
-	if opts.Temperature != nil {
-		extra = fmt.Sprintf("temperature=%v", *opts.Temperature)
-	}
-	return &caller{c: c, cache: opts.Cache, lim: newLimiter(opts.Budget), extra: extra}
-}
-
-// ask answers one request from the cache when it can, else from the server
-// (pacing it under the budget), and stores what the server says.
-func (k *caller) ask(ctx context.Context, req openai.ChatCompletionRequest, tokens int) (answer, error) {
-	key := ""
-	if k.cache != nil {
-		var err error
-		if key, err = k.cache.key(req, k.extra); err != nil {
-			return answer{}, err
-		}
-		if resp, ok := k.cache.get(key); ok {
-			a, err := reply(resp)
-			a.Cached = true
-			return a, err
+// ask sends req, part saying what it is for ("chunk 00:00:04-00:00:08",
+// "merge").
+func (k *caller) ask(ctx context.Context, part string, req llm.ChatRequest) (llm.Answer, error) {
+	if k.progress != nil {
+		req.Hooks = &llm.Hooks{
+			Sent:     func() { k.progress.update(func(p *Progress) { p.Sent++ }) },
+			Answered: func(n int) { k.progress.update(func(p *Progress) { p.Answered++; p.Tokens += n }) },
 		}
 	}
-	if err := k.lim.wait(ctx, tokens); err != nil {
-		return answer{}, err
+	if k.slots != nil {
+		if err := k.slots.Acquire(ctx, 1); err != nil {
+			return llm.Answer{}, err
+		}
+		defer k.slots.Release(1)
 	}
-	k.progress.update(func(p *Progress) { p.Sent++ })
-	resp, err := k.c.CreateChatCompletion(ctx, req)
-	k.progress.update(func(p *Progress) { p.Answered++; p.Tokens += resp.Usage.TotalTokens })
-	if err != nil {
-		return answer{}, describeError(err)
-	}
-	a, err := reply(resp)
-	if err == nil && k.cache != nil {
-		err = k.cache.put(key, resp)
-	}
+	start := time.Now()
+	a, err := k.c.Chat(ctx, req)
+	k.tell(part, req, a, err, time.Since(start))
 	return a, err
 }
 
-// reply checks a response has something in it.
-func reply(resp openai.ChatCompletionResponse) (answer, error) {
-	if len(resp.Choices) == 0 {
-		return answer{}, errors.New("the server answered with no choices")
-	}
-	ch := resp.Choices[0]
-	a := answer{Text: CleanText(ch.Message.Content), FinishReason: string(ch.FinishReason), Usage: resp.Usage}
-	if a.FinishReason == string(openai.FinishReasonContentFilter) {
-		return a, nil
-	}
-	if a.Text == "" {
-		return a, fmt.Errorf("the model answered with no text (finish_reason %q)", a.FinishReason)
-	}
-	return a, nil
+// pooled is a Transcriber whose uploads hold a slot of a shared pool.
+type pooled struct {
+	t     Transcriber
+	slots *semaphore.Weighted
 }
 
-// APIError is a refusal from the server, with its status, in one line.
-type APIError struct {
-	Status  int
-	Message string
-}
-
-func (e *APIError) Error() string {
-	return fmt.Sprintf("server said %d: %s%s", e.Status, e.Message, hint(e.Status))
-}
-
-// fatal errors fail the same way for every request of the run (a bad key,
-// a wrong model name or URL, a request the server will never take), so the
-// run stops at once instead of repeating them.
-func fatal(err error) bool {
-	var e *APIError
-	if !errors.As(err, &e) {
-		return false
-	}
-	switch e.Status {
-	case 400, 401, 403, 404, 422:
-		return true
-	}
-	return false
-}
-
-// tooBig spots a request refused for carrying too many images or tokens,
-// which is worth splitting in two.
-var tooBigRE = regexp.MustCompile(`(?i)too many images|images? (per|in a) request|maximum (number of )?images|at most \d+ images|context.length|context_length_exceeded|maximum context|too many tokens|too large|too long`)
-
-// singleImageRE matches servers that take one image a request (Ollama's
-// llama3.2-vision: "vision model only supports a single image per message").
-var singleImageRE = regexp.MustCompile(`(?i)(single|one) image per (message|request|prompt)|only supports? (a single|one) image`)
-
-func tooBig(err error) bool {
-	var e *APIError
-	return errors.As(err, &e) && (e.Status == 413 || singleImageRE.MatchString(e.Message) ||
-		(e.Status == 400 || e.Status == 422) && tooBigRE.MatchString(e.Message))
-}
-
-// describeError turns a go-openai error into one line that says what to do.
-func describeError(err error) error {
-	var api *openai.APIError
-	if errors.As(err, &api) {
-		return &APIError{Status: api.HTTPStatusCode, Message: oneLine(api.Message)}
-	}
-	var req *openai.RequestError
-	if errors.As(err, &req) {
-		return &APIError{Status: req.HTTPStatusCode, Message: oneLine(string(req.Body))}
-	}
-	return err
-}
-
-func hint(status int) string {
-	switch status {
-	case http.StatusUnauthorized:
-		return " (check the API key: --api-key or OPENAI_API_KEY)"
-	case http.StatusNotFound:
-		return " (check the model name and --base-url)"
-	}
-	return ""
-}
-
-// oneLine squeezes a server message to one short, printable line.
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(CleanText(s)), " ")
-	if len(s) > 300 {
-		s = s[:300] + "..."
-	}
-	return s
-}
-
-// CleanText removes control characters (terminal escape sequences among
-// them) from model text, keeping newlines and tabs. Model output is
-// untrusted: it is shown as data and must not drive the user's terminal.
-func CleanText(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	return strings.TrimSpace(strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\t':
-			return r
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			return -1
+func (p pooled) Transcribe(ctx context.Context, r llm.TranscribeRequest) ([]llm.Segment, error) {
+	if p.slots != nil {
+		if err := p.slots.Acquire(ctx, 1); err != nil {
+			return nil, err
 		}
-		return r
-	}, s))
+		defer p.slots.Release(1)
+	}
+	return p.t.Transcribe(ctx, r)
 }

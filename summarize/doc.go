@@ -1,7 +1,10 @@
-// Package summarize sends chunks of frames to an OpenAI-compatible vision
-// model and merges the per-chunk descriptions into one summary of the video.
+// Package summarize is the pipeline: it streams extract, dedupe and chunk
+// into the model (so the first request goes out while ffmpeg is still
+// decoding), describes each chunk, merges the notes in rounds into one
+// summary, and holds the modes and their prompts, the transcript's place in
+// the requests, and the Result a run produced.
 //
-// It also holds the orchestrator that streams the whole pipeline (extract,
-// dedupe, chunk, describe) so that the first request goes out while ffmpeg
-// is still decoding, and the Result that the CLI renders as Markdown or JSON.
+// It talks to the model only through the Client interface (the llm
+// package's client satisfies it) and prices runs through cost; it must not
+// import go-openai, render, or the CLI, and it never names a CLI flag.
 package summarize

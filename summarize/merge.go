@@ -4,7 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	openai "github.com/sashabaranov/go-openai"
+	"github.com/vidskim/vidskim/extract"
+	"github.com/vidskim/vidskim/llm"
 )
 
 // Merge turns the notes into one summary with text-only requests. Notes
@@ -13,41 +14,63 @@ import (
 // them all.
 func Merge(ctx context.Context, c Client, opts Options, notes []Note) (string, Usage, error) {
 	opts.applyDefaults()
-	return merge(ctx, newCaller(c, opts), opts, notes)
+	m, err := merge(ctx, &caller{c: c}, opts, notes)
+	return m.text, m.usage, err
 }
 
-func merge(ctx context.Context, k *caller, opts Options, notes []Note) (string, Usage, error) {
-	var usage Usage
+// merged is what merging produced: the summary, the usage, why the final
+// answer ended when it was not finished, and which rounds were cut.
+type merged struct {
+	text   string
+	usage  Usage
+	reason string
+	cut    []Incomplete
+}
+
+func merge(ctx context.Context, k *caller, opts Options, notes []Note) (merged, error) {
+	var m merged
 	if len(notes) == 0 {
-		return "", usage, fmt.Errorf("merge: no notes to merge")
+		return m, fmt.Errorf("merge: no notes to merge")
 	}
 	for round := 1; estimateTokens(notes) > opts.MergeBudget && len(notes) > 1; round++ {
 		groups := groupNotes(notes, opts.MergeBudget)
 		next := make([]Note, 0, len(groups))
 		for _, g := range groups {
-			a, err := mergeRequest(ctx, k, opts, opts.system("partial"), g, g[0].Start, g[len(g)-1].End+1)
-			usage.count(a)
+			start, end := g[0].Start, g[len(g)-1].End
+			part := fmt.Sprintf("merge round %d %s-%s", round, extract.Clock(start), extract.Clock(end))
+			a, err := mergeRequest(ctx, k, opts, part, opts.system("partial"), g, start, end+1)
+			m.usage.count(a)
 			if err != nil {
-				return "", usage, fmt.Errorf("merge round %d: %w", round, err)
+				return m, fmt.Errorf("merge round %d: %w", round, err)
 			}
-			next = append(next, Note{Start: g[0].Start, End: g[len(g)-1].End, Description: a.Text})
+			if !a.Complete() {
+				m.cut = append(m.cut, Incomplete{Start: round3(start), End: round3(end), Part: PartMergedNotes, Reason: a.FinishReason})
+			}
+			next = append(next, Note{Start: start, End: end, Description: a.Text})
 		}
 		notes = next
 	}
-	a, err := mergeRequest(ctx, k, opts, opts.system("merge"), notes, 0, 1e12)
-	usage.count(a)
+	a, err := mergeRequest(ctx, k, opts, "merge", opts.system("merge"), notes, 0, 1e12)
+	m.usage.count(a)
 	if err != nil {
-		return "", usage, fmt.Errorf("merge: %w", err)
+		return m, fmt.Errorf("merge: %w", err)
 	}
-	return a.Text, usage, nil
+	m.text = a.Text
+	if !a.Complete() {
+		m.reason = a.FinishReason
+	}
+	if a.FinishReason == reasonFilter && m.text == "" {
+		m.text = "(withheld by the provider's content filter)"
+	}
+	return m, nil
 }
 
 // mergeRequest merges notes, with the speech from..to when it fits.
-func mergeRequest(ctx context.Context, k *caller, opts Options, system string, notes []Note, from, to float64) (answer, error) {
+func mergeRequest(ctx context.Context, k *caller, opts Options, part, system string, notes []Note, from, to float64) (llm.Answer, error) {
 	text := formatNotes(notes)
 	segs, err := k.transcript.wait(ctx)
 	if err != nil {
-		return answer{}, err
+		return llm.Answer{}, err
 	}
 	// The whole transcript goes along when it fits beside the notes, so
 	// the summary can quote what was said; otherwise the notes (which
@@ -55,10 +78,9 @@ func mergeRequest(ctx context.Context, k *caller, opts Options, system string, n
 	if t := linesIn(segs, from, to); t != "" && (len(t)+len(text))/4 <= opts.MergeBudget {
 		text += "\n\nTranscript of the speech:\n" + t
 	}
-	req := opts.newRequest(opts.MergeMaxTokens,
-		openai.ChatCompletionMessage{Role: openai.ChatMessageRoleSystem, Content: system},
-		openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: text})
-	return k.ask(ctx, req, estimate(req, nil, opts))
+	req := llm.ChatRequest{Model: opts.Model, System: system, User: []llm.Part{llm.Text(text)}, MaxTokens: opts.MergeMaxTokens}
+	req.Tokens = opts.requestTokens(req, nil)
+	return k.ask(ctx, part, req)
 }
 
 // estimateTokens is a conservative count for English text: four

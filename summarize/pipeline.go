@@ -8,10 +8,13 @@ import (
 	"strings"
 
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/vidskim/vidskim/chunk"
+	"github.com/vidskim/vidskim/cost"
 	"github.com/vidskim/vidskim/dedupe"
 	"github.com/vidskim/vidskim/extract"
+	"github.com/vidskim/vidskim/llm"
 )
 
 // Config gathers each stage's options.
@@ -30,14 +33,29 @@ type Config struct {
 	// Transcribe, when set, transcribes the audio and gives each request
 	// the speech of its stretch, and the merge the whole transcript.
 	Transcribe *TranscribeConfig
-	// Partial summarizes what succeeded when some chunks failed after all
+	// Partial summarizes what succeeded when some chunks failed after their
 	// retries (the result is marked partial and Run still returns
 	// ErrPartial); without it such a run returns an error and no summary.
 	Partial bool
+	// Slots, when set, is a request pool shared with other runs: every
+	// request (chunks, merges, transcription) holds one slot while it is
+	// out, so runs of many videos at once stay within one limit.
+	Slots *semaphore.Weighted
+	// OnRequest, when set, hears of every chat request when it ends (for
+	// a verbose log). It is called from several goroutines at once.
+	OnRequest func(RequestInfo)
 }
 
-// ErrPartial marks a run whose result covers only part of the video.
-var ErrPartial = errors.New("some chunks failed after all retries")
+// ErrPartial marks a run whose result covers only part of the video. The
+// answers received are cached (when the client caches), so running again
+// resumes.
+var ErrPartial = errors.New("some chunks failed")
+
+// ErrIncomplete marks a run whose result is whole in time but where the
+// model did not finish every part: a description or the summary cut at
+// its token limit, or withheld by a content filter (Result.Incomplete
+// lists them). Such answers are never cached, so running again asks anew.
+var ErrIncomplete = errors.New("the model did not finish every part")
 
 // Run streams the whole pipeline over v: ffmpeg decodes, dedupe selects,
 // chunk batches, and requests go out as soon as a chunk is full, while
@@ -50,11 +68,10 @@ func Run(ctx context.Context, c Client, v extract.Video, cfg Config, log *slog.L
 	if cfg.Chunk.End == 0 {
 		cfg.Chunk.End = cfg.Extract.RangeEnd(v)
 	}
-	k := newCaller(c, cfg.Model)
-	k.progress = newTracker(cfg.OnProgress, cfg.Chunk.End)
+	k := &caller{c: c, progress: newTracker(cfg.OnProgress, cfg.Chunk.End), slots: cfg.Slots, onRequest: cfg.OnRequest}
 	cfg.Dedupe.OnFrame = k.progress.frame
 	st, err := runStages(ctx, k, v, cfg)
-	k.progress.update(func(p *Progress) { p.Done = true })
+	k.progress.update(func(p *Progress) { p.Done, p.Stopped = err == nil, err != nil })
 	res := st.result(v, cfg)
 	if err != nil {
 		return res, err
@@ -73,8 +90,9 @@ type stages struct {
 	ds             dedupe.Stats
 	d              Described
 	images         []ReportImage
-	transcript     []Segment
+	transcript     []llm.Segment
 	transcriptNote string
+	transcribed    Usage // the transcription's minutes and cost
 }
 
 // runStages starts extraction and selection, chunking, the transcript (if
@@ -99,9 +117,10 @@ func runStages(ctx context.Context, k *caller, v extract.Video, cfg Config) (*st
 		k.transcript = newTranscriptSlot()
 		g.Go(func() error {
 			tc := *cfg.Transcribe
+			tc.Client = pooled{tc.Client, cfg.Slots}
 			tc.Audio.Start, tc.Audio.End = cfg.Extract.Start, cfg.Extract.End
-			segs, note, err := transcribeRun(gctx, v, tc)
-			st.transcript, st.transcriptNote = segs, note
+			segs, u, note, err := transcribeRun(gctx, v, tc)
+			st.transcript, st.transcriptNote, st.transcribed = segs, note, u
 			k.transcript.set(segs)
 			return err
 		})
@@ -121,6 +140,9 @@ func runStages(ctx context.Context, k *caller, v extract.Video, cfg Config) (*st
 func (st *stages) result(v extract.Video, cfg Config) Result {
 	res := newResult(v, cfg, st.xs, st.ds, st.d)
 	res.Images, res.Transcript = st.images, st.transcript
+	res.Usage.merge(st.transcribed)
+	res.Range = &TimeRange{Start: round3(cfg.Extract.Start), End: round3(cfg.Extract.RangeEnd(v))}
+	res.DescriptionsOnly = cfg.Model.DescriptionsOnly
 	if st.transcriptNote != "" {
 		res.Warnings = append(res.Warnings, st.transcriptNote)
 	}
@@ -133,34 +155,37 @@ func finish(ctx context.Context, k *caller, v extract.Video, cfg Config, res Res
 	d := st.d
 	var partial error
 	if len(d.Failures) > 0 {
-		partial = fmt.Errorf("%w: %s", ErrPartial, failedRanges(d.Failures))
+		partial = failedRanges(d.Failures)
 		if !cfg.Partial || len(d.Notes) == 0 {
-			return res, fmt.Errorf("%w; run again to resume (answers so far are cached), or add --partial", partial)
+			return res, partial
 		}
 	}
-	summary, mu, err := merge(ctx, k, cfg.Model, d.Notes)
-	res.Usage.merge(mu)
-	if err != nil {
-		return res, err
+	var m merged
+	if !cfg.Model.DescriptionsOnly {
+		var err error
+		m, err = merge(ctx, k, cfg.Model, d.Notes)
+		res.Usage.merge(m.usage)
+		if err != nil {
+			return res, err
+		}
 	}
-	res.Summary = summary + incompleteNote(d)
+	res.Summary = m.text
+	if m.reason != "" {
+		m.cut = append(m.cut, Incomplete{Start: 0, End: round3(cfg.Chunk.End), Part: PartSummary, Reason: m.reason})
+	}
+	res.Incomplete = append(notesIncomplete(d.Notes), m.cut...)
 	if cfg.Model.Mode == ModeNarration {
 		res.Script = res.Cues()
 	}
 	if p := cfg.Model.Pricing; p != nil {
-		res.Usage.CostUSD = roundUSD(p.Cost(res.Usage.PromptTokens, res.Usage.CompletionTokens))
-		long, short := cfg.Model.Detail.Budget()
-		w, h := extract.FitSize(v.Width, v.Height, long, short)
-		sizes := make([]Size, st.ds.Kept)
-		for i := range sizes {
-			sizes[i] = Size{w, h}
-		}
-		perReq := cfg.Chunk.FramesPerRequest
-		if perReq == 0 {
-			perReq = 10
-		}
-		e := cfg.Model.Estimate(*p, true, sizes, perReq)
+		u := &res.Usage
+		u.CostUSD = cost.RoundUSD(p.Cost(u.PromptTokens, u.CompletionTokens) + u.TranscriptionUSD)
+		u.SavedUSD = cost.RoundUSD(p.Cost(u.CachedPromptTokens, u.CachedCompletionTokens) + u.SavedUSD)
+		e := cfg.Model.Job(v, st.ds.Kept, cfg.Chunk.FramesPerRequest).Estimate(*p, true)
 		res.Estimate = &e
+	}
+	if partial == nil && len(res.Incomplete) > 0 {
+		partial = incompleteParts(res.Incomplete)
 	}
 	return res, partial
 }
@@ -172,7 +197,7 @@ func keepImages(ctx context.Context, g *errgroup.Group, in <-chan chunk.Chunk, i
 		defer close(out)
 		for c := range in {
 			for _, im := range c.Images {
-				*images = append(*images, ReportImage{Time: im.Time, JPEG: im.JPEG})
+				*images = append(*images, ReportImage{Time: round3(im.Time), JPEG: im.JPEG})
 			}
 			select {
 			case out <- c:
@@ -185,33 +210,32 @@ func keepImages(ctx context.Context, g *errgroup.Group, in <-chan chunk.Chunk, i
 	return out
 }
 
-// failedRanges lists the failed stretches with the first reason.
-func failedRanges(fs []Failure) string {
+// failedRanges is ErrPartial naming the failed stretches, wrapping the
+// first reason.
+func failedRanges(fs []Failure) error {
 	var rs []string
 	for _, f := range fs {
 		rs = append(rs, extract.Clock(f.Start)+"-"+extract.Clock(f.End))
 	}
-	return fmt.Sprintf("%d failed (%s): %v", len(fs), strings.Join(rs, ", "), fs[0].Err)
+	return fmt.Errorf("%w: %d failed (%s): %w", ErrPartial, len(fs), strings.Join(rs, ", "), fs[0].Err)
 }
 
-// incompleteNote tells the reader of the summary which stretches it does
-// not fully cover: cut off at the token limit, withheld by a content
-// filter, or failed.
-func incompleteNote(d Described) string {
-	var lines []string
-	for _, n := range d.Notes {
-		switch n.FinishReason {
-		case "length":
-			lines = append(lines, fmt.Sprintf("- %s-%s: description cut off at the token limit (--max-tokens)", extract.Clock(n.Start), extract.Clock(n.End)))
-		case "content_filter":
-			lines = append(lines, fmt.Sprintf("- %s-%s: withheld by the provider's content filter", extract.Clock(n.Start), extract.Clock(n.End)))
+// notesIncomplete lists the descriptions the model did not finish.
+func notesIncomplete(notes []Note) []Incomplete {
+	var out []Incomplete
+	for _, n := range notes {
+		if n.FinishReason == reasonLength || n.FinishReason == reasonFilter {
+			out = append(out, Incomplete{Start: round3(n.Start), End: round3(n.End), Part: PartDescription, Reason: n.FinishReason})
 		}
 	}
-	for _, f := range d.Failures {
-		lines = append(lines, fmt.Sprintf("- %s-%s: not described (the request failed)", extract.Clock(f.Start), extract.Clock(f.End)))
+	return out
+}
+
+// incompleteParts is ErrIncomplete naming the parts.
+func incompleteParts(parts []Incomplete) error {
+	var ps []string
+	for _, p := range parts {
+		ps = append(ps, p.String())
 	}
-	if len(lines) == 0 {
-		return ""
-	}
-	return "\n\nIncomplete:\n" + strings.Join(lines, "\n")
+	return fmt.Errorf("%w: %s", ErrIncomplete, strings.Join(ps, "; "))
 }

@@ -13,7 +13,13 @@ type Progress struct {
 	Sent, Answered int     // chunk requests
 	Tokens         int     // prompt plus completion tokens so far
 	Elapsed        time.Duration
-	Done           bool // decoding and describing finished (the merge may follow)
+	// Chunks is how many chunks were formed so far, Described how many of
+	// them have their answer in hand (from the server or the cache), and
+	// Formed is set once decoding ended and every chunk is formed.
+	Chunks, Described int
+	Formed            bool
+	Done              bool // decoding and describing finished (the merge may follow)
+	Stopped           bool // the run ended early: interrupted or failed
 }
 
 // Remaining estimates the time left from how far decoding got, or 0 when

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/vidskim/vidskim/extract"
+	"github.com/vidskim/vidskim/field"
 )
 
 // Mode is the job the user brings.
@@ -25,11 +26,15 @@ func ParseMode(s string) (Mode, error) {
 	case ModeSummary, ModeSurveillance, ModeNarration:
 		return m, nil
 	}
-	return "", fmt.Errorf("--mode %q: must be summary, surveillance or narration", s)
+	return "", field.Errorf("mode", "%q: must be summary, surveillance or narration", s)
 }
 
-// wordsPerSecond is a calm narration pace.
-const wordsPerSecond = 2.5
+// WordsPerSecond is a calm narration pace: the word budget of a narration
+// line is the seconds it covers at this rate.
+const WordsPerSecond = 2.5
+
+// WordBudget is how many words a narration line covering seconds may have.
+func WordBudget(seconds float64) int { return max(2, int(seconds*WordsPerSecond)) }
 
 // The prompts ask for time-anchored, factual text: users ask "what happened
 // and when", so every statement carries the timestamp it rests on.
@@ -72,6 +77,9 @@ var prompts = map[Mode]struct{ chunk, merge, partial string }{
 func (o Options) system(kind string) string {
 	p := prompts[o.Mode]
 	s := map[string]string{"chunk": p.chunk, "merge": p.merge, "partial": p.partial}[kind]
+	if o.Language != "" {
+		s += "\n\nWrite in " + o.Language + ", whatever the language of the video, its text or its speech; keep timestamps as they are."
+	}
 	if o.Prompt != "" {
 		s += "\n\nThe user adds this instruction: " + o.Prompt
 	}
@@ -95,7 +103,7 @@ func (o Options) chunkHeader(times []float64, end float64) string {
 			if i+1 < len(times) {
 				next = times[i+1]
 			}
-			b = append(b, fmt.Sprintf("%s: at most %d words", extract.Clock(t), max(2, int((next-t)*wordsPerSecond))))
+			b = append(b, fmt.Sprintf("%s: at most %d words", extract.Clock(t), WordBudget(next-t)))
 		}
 		h += " Word budgets: " + strings.Join(b, "; ") + "."
 	}

@@ -13,26 +13,27 @@ import (
 	"testing"
 	"time"
 
-	openai "github.com/sashabaranov/go-openai"
-
 	"github.com/vidskim/vidskim/chunk"
 	"github.com/vidskim/vidskim/dedupe"
-	"github.com/vidskim/vidskim/summarize/openaitest"
+	"github.com/vidskim/vidskim/llm"
+	"github.com/vidskim/vidskim/llm/openaitest"
 )
 
-// retryingClient is the client the CLI builds: go-openai over RetryTransport.
+// retryingClient is the client the CLI builds, with quick back-off.
 func retryingClient(s *openaitest.Server, retries int, timeout time.Duration) Client {
-	cfg := openai.DefaultConfig("sk-never-stored")
-	cfg.BaseURL = s.BaseURL()
-	cfg.HTTPClient = &http.Client{Transport: &RetryTransport{MaxRetries: retries, Timeout: timeout,
-		MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}}
-	return openai.NewClientWithConfig(cfg)
+	return cachingClient(s, retries, timeout, nil)
+}
+
+// cachingClient is retryingClient with an answer cache.
+func cachingClient(s *openaitest.Server, retries int, timeout time.Duration, cache *llm.Cache) Client {
+	return llm.New(llm.Config{BaseURL: s.BaseURL(), Key: "sk-never-stored", MaxRetries: retries, Timeout: timeout,
+		MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, Cache: cache})
 }
 
 // sampleConfig makes one request per kept frame of sample.mp4.
-func sampleConfig(cache *Cache) Config {
+func sampleConfig() Config {
 	return Config{Dedupe: dedupe.Options{Threshold: dedupe.DefaultThreshold},
-		Chunk: chunk.Options{FramesPerRequest: 1}, Model: Options{Cache: cache, Concurrency: 2}}
+		Chunk: chunk.Options{FramesPerRequest: 1}, Model: Options{Concurrency: 2}}
 }
 
 func TestRetryAfter429(t *testing.T) {
@@ -50,7 +51,7 @@ func TestRetryAfter429(t *testing.T) {
 		}
 		return openaitest.Reply{}
 	}
-	cfg := sampleConfig(nil)
+	cfg := sampleConfig()
 	cfg.Model.Concurrency = 1
 	res, err := Run(t.Context(), retryingClient(srv, 5, 0), v, cfg, quiet)
 	if err != nil {
@@ -71,81 +72,17 @@ func TestRetryAfter429(t *testing.T) {
 	}
 }
 
-func TestRetryAfterForms(t *testing.T) {
-	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-	tests := []struct {
-		h    map[string]string
-		want time.Duration
-		ok   bool
-	}{
-		{map[string]string{"Retry-After": "3"}, 3 * time.Second, true},
-		{map[string]string{"Retry-After": "0.5"}, 500 * time.Millisecond, true},
-		{map[string]string{"retry-after-ms": "250", "Retry-After": "9"}, 250 * time.Millisecond, true},
-		{map[string]string{"Retry-After": now.Add(7 * time.Second).Format(http.TimeFormat)}, 7 * time.Second, true},
-		{map[string]string{"Retry-After": now.Add(-time.Hour).Format(http.TimeFormat)}, 0, true},
-		{map[string]string{"Retry-After": "soon"}, 0, false},
-		{map[string]string{}, 0, false},
-	}
-	for _, tt := range tests {
-		h := http.Header{}
-		for k, v := range tt.h {
-			h.Set(k, v)
-		}
-		got, ok := retryAfter(h, now)
-		if got != tt.want || ok != tt.ok {
-			t.Errorf("%v: got %v %v, want %v %v", tt.h, got, ok, tt.want, tt.ok)
-		}
-	}
-}
-
-func TestRetryHTML500AndTimeout(t *testing.T) {
-	tests := []struct {
-		name  string
-		first openaitest.Reply
-		hang  bool
-	}{
-		{"html 500", openaitest.Reply{Status: 500, Header: map[string]string{"Content-Type": "text/html"}, Body: "<html><h1>Internal Server Error</h1></html>"}, false},
-		{"html 502", openaitest.Reply{Status: 502, Header: map[string]string{"Content-Type": "text/html"}, Body: "<html>Bad Gateway</html>"}, false},
-		{"hung server", openaitest.Reply{}, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			srv := openaitest.New(t)
-			release := make(chan struct{})
-			defer close(release)
-			srv.Script = func(r openaitest.Request) openaitest.Reply {
-				if r.N > 1 {
-					return openaitest.Reply{}
-				}
-				if tt.hang {
-					<-release
-				}
-				return tt.first
-			}
-			in := make(chan chunk.Chunk, 1)
-			in <- testChunk(0, 0)
-			close(in)
-			d, err := Describe(t.Context(), retryingClient(srv, 3, 500*time.Millisecond), Options{}, in)
-			if err != nil || len(d.Notes) != 1 || len(d.Failures) != 0 {
-				t.Fatalf("err %v, notes %d, failures %v", err, len(d.Notes), d.Failures)
-			}
-			if n := len(srv.Requests()); n != 2 {
-				t.Errorf("%d requests, want the failure and one retry", n)
-			}
-		})
-	}
-}
-
 func TestFatalErrorsStopAtOnce(t *testing.T) {
 	v := probeSample(t)
 	srv := openaitest.New(t)
 	srv.Script = func(openaitest.Request) openaitest.Reply {
 		return openaitest.Reply{Status: 401, Body: `{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}`}
 	}
-	cfg := sampleConfig(nil)
+	cfg := sampleConfig()
 	cfg.Model.Concurrency = 1
 	_, err := Run(t.Context(), retryingClient(srv, 5, 0), v, cfg, quiet)
-	if err == nil || !strings.Contains(err.Error(), "check the API key") {
+	var api *llm.APIError
+	if !errors.As(err, &api) || api.Status != 401 {
 		t.Fatalf("error %v", err)
 	}
 	if n := len(srv.Requests()); n != 1 {
@@ -157,7 +94,7 @@ func TestFatalErrorsStopAtOnce(t *testing.T) {
 // received; the next run sends only the requests not yet answered.
 func TestResumeAfterInterrupt(t *testing.T) {
 	v := probeSample(t)
-	cache := &Cache{Dir: t.TempDir()}
+	cache := &llm.Cache{Dir: t.TempDir()}
 	first := openaitest.New(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	var answered atomic.Int32
@@ -170,13 +107,13 @@ func TestResumeAfterInterrupt(t *testing.T) {
 		answered.Add(1)
 		return openaitest.Reply{}
 	}
-	cfg := sampleConfig(cache)
+	cfg := sampleConfig()
 	cfg.Model.Concurrency = 1
-	if _, err := Run(ctx, retryingClient(first, 2, 0), v, cfg, quiet); !errors.Is(err, context.Canceled) {
+	if _, err := Run(ctx, cachingClient(first, 2, 0, cache), v, cfg, quiet); !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted run: %v", err)
 	}
 	second := openaitest.New(t)
-	res, err := Run(t.Context(), retryingClient(second, 2, 0), v, cfg, quiet)
+	res, err := Run(t.Context(), cachingClient(second, 2, 0, cache), v, cfg, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +123,7 @@ func TestResumeAfterInterrupt(t *testing.T) {
 			chunkReqs, res.Usage.Cached, want)
 	}
 	third := openaitest.New(t)
-	if _, err := Run(t.Context(), retryingClient(third, 2, 0), v, cfg, quiet); err != nil {
+	if _, err := Run(t.Context(), cachingClient(third, 2, 0, cache), v, cfg, quiet); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(third.Requests()); n != 0 {
@@ -228,7 +165,7 @@ func TestSplitWhenTooManyImages(t *testing.T) {
 		}
 		return openaitest.Reply{}
 	}
-	cfg := sampleConfig(nil)
+	cfg := sampleConfig()
 	cfg.Chunk.FramesPerRequest = 10
 	res, err := Run(t.Context(), retryingClient(srv, 0, 0), v, cfg, quiet)
 	if err != nil {
@@ -257,7 +194,7 @@ func TestOneImageServer(t *testing.T) {
 		}
 		return openaitest.Reply{}
 	}
-	cfg := sampleConfig(nil)
+	cfg := sampleConfig()
 	cfg.Chunk.FramesPerRequest = 4
 	res, err := Run(t.Context(), retryingClient(srv, 5, 0), v, cfg, quiet)
 	if err != nil {
@@ -299,7 +236,7 @@ func TestFailedChunksAndPartial(t *testing.T) {
 			}
 			return openaitest.Reply{}
 		}
-		cfg := sampleConfig(nil)
+		cfg := sampleConfig()
 		cfg.Partial = partial
 		res, err := Run(t.Context(), retryingClient(srv, 2, 0), v, cfg, quiet)
 		if !errors.Is(err, ErrPartial) || !strings.Contains(err.Error(), "00:00:02-00:00:02") {
@@ -308,12 +245,15 @@ func TestFailedChunksAndPartial(t *testing.T) {
 		if partial != (res.Summary != "") {
 			t.Errorf("partial=%v: summary %q", partial, res.Summary)
 		}
-		if partial && (!res.Partial || len(res.Failed) != 1 || !strings.Contains(res.Summary, "not described")) {
+		if partial && (!res.Partial || len(res.Failed) != 1 || int(res.Failed[0].Start) != 2) {
 			t.Errorf("partial result not marked: %+v", res)
 		}
 	}
 }
 
+// TestFinishReasons: descriptions cut at the limit or withheld, and a cut
+// summary, are listed as incomplete, with ErrIncomplete; the text never
+// names a flag.
 func TestFinishReasons(t *testing.T) {
 	v := probeSample(t)
 	srv := openaitest.New(t)
@@ -323,22 +263,61 @@ func TestFinishReasons(t *testing.T) {
 			return openaitest.Reply{Content: "The frame shows a", FinishReason: "length"}
 		case len(r.Images) > 0 && r.Images[0].Label == "[00:00:02]":
 			return openaitest.Reply{Content: " ", FinishReason: "content_filter"}
+		case len(r.Images) == 0:
+			return openaitest.Reply{Content: "The video begins with", FinishReason: "length"}
 		}
 		return openaitest.Reply{}
 	}
-	res, err := Run(t.Context(), retryingClient(srv, 0, 0), v, sampleConfig(nil), quiet)
-	if err != nil {
-		t.Fatal(err)
+	res, err := Run(t.Context(), retryingClient(srv, 0, 0), v, sampleConfig(), quiet)
+	if !errors.Is(err, ErrIncomplete) {
+		t.Fatalf("error %v, want ErrIncomplete", err)
 	}
-	for _, want := range []string{"00:00:01-00:00:01: description cut off", "00:00:02-00:00:02: withheld by the provider's content filter"} {
-		if !strings.Contains(res.Summary, want) {
-			t.Errorf("summary does not say %q:\n%s", want, res.Summary)
+	want := []string{"00:00:01-00:00:01 description cut off at the token limit",
+		"00:00:02-00:00:02 description withheld by the provider's content filter", "summary cut off at the token limit"}
+	var got []string
+	for _, p := range res.Incomplete {
+		got = append(got, p.String())
+	}
+	if strings.Join(got, "|") != strings.Join(want, "|") || !strings.Contains(err.Error(), want[0]) {
+		t.Errorf("incomplete %q, error %v; want %q", got, err, want)
+	}
+	if res.Summary != "The video begins with" || strings.Contains(err.Error()+res.Summary, "--") {
+		t.Errorf("summary %q, error %v", res.Summary, err)
+	}
+	if res.Chunks[1].FinishReason != "length" || res.Chunks[2].FinishReason != "content_filter" {
+		t.Errorf("finish reasons not kept in the chunks: %+v", res.Chunks[:3])
+	}
+}
+
+// TestFatalStopsInFlight: a fatal answer to one request cancels the
+// others in flight at once, and no more are sent.
+func TestFatalStopsInFlight(t *testing.T) {
+	v := probeSample(t)
+	srv := openaitest.New(t)
+	var cancelled atomic.Int32
+	srv.Script = func(r openaitest.Request) openaitest.Reply {
+		if r.N == 3 {
+			time.Sleep(100 * time.Millisecond)
+			return openaitest.Reply{Status: 400, Body: `{"error":{"message":"The model 'gpt-9' does not exist","type":"invalid_request_error"}}`}
 		}
+		select {
+		case <-r.Context().Done():
+			cancelled.Add(1)
+		case <-time.After(20 * time.Second):
+		}
+		return openaitest.Reply{Status: 503}
 	}
-	var b strings.Builder
-	res.WriteMarkdown(&b)
-	if !strings.Contains(b.String(), "cut off at the token limit") || !strings.Contains(b.String(), "withheld by the provider") {
-		t.Errorf("markdown does not mark the chunks:\n%s", b.String())
+	cfg := sampleConfig()
+	cfg.Model.Concurrency = 4
+	start := time.Now()
+	_, err := Run(t.Context(), retryingClient(srv, 5, 0), v, cfg, quiet)
+	took := time.Since(start)
+	var api *llm.APIError
+	if !errors.As(err, &api) || api.Status != 400 {
+		t.Fatalf("error %v", err)
+	}
+	if n := len(srv.Requests()); n != 4 || cancelled.Load() != 3 || took > 10*time.Second {
+		t.Errorf("%d requests, %d cancelled by the fatal answer, run took %v: want 4, 3, at once", n, cancelled.Load(), took)
 	}
 }
 
@@ -354,7 +333,7 @@ func TestNoGoroutineOutlivesCancel(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
 	defer cancel()
-	if _, err := Run(ctx, retryingClient(srv, 5, 0), v, sampleConfig(nil), quiet); err == nil {
+	if _, err := Run(ctx, retryingClient(srv, 5, 0), v, sampleConfig(), quiet); err == nil {
 		t.Fatal("cancelled run succeeded")
 	}
 	http.DefaultClient.CloseIdleConnections()
@@ -366,25 +345,5 @@ func TestNoGoroutineOutlivesCancel(t *testing.T) {
 	if n := runtime.NumGoroutine(); n > before+2 {
 		buf := make([]byte, 1<<16)
 		t.Errorf("%d goroutines before, %d after:\n%s", before, n, buf[:runtime.Stack(buf, true)])
-	}
-}
-
-func TestLimiterPaces(t *testing.T) {
-	l := newLimiter(Budget{RPM: 60, TPM: 6000})
-	// Ten seconds' worth passes at once: 10 requests, 1000 tokens...
-	for i := range 10 {
-		if d := l.req.Reserve().Delay(); d > 0 {
-			t.Fatalf("request %d delayed %v inside the burst", i, d)
-		}
-	}
-	// ...and then one request a second.
-	if d := l.req.Reserve().Delay(); d < 900*time.Millisecond {
-		t.Errorf("11th request delayed only %v at 60 rpm", d)
-	}
-	if d := l.tok.ReserveN(time.Now(), 1000).Delay(); d > 0 {
-		t.Errorf("first 1000 tokens delayed %v", d)
-	}
-	if d := l.tok.ReserveN(time.Now(), 500).Delay(); d < 4*time.Second {
-		t.Errorf("500 more tokens at 6000 tpm delayed only %v", d)
 	}
 }

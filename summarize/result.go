@@ -1,13 +1,11 @@
 package summarize
 
 import (
-	"encoding/json"
-	"fmt"
-	"io"
-	"strings"
-
+	"github.com/vidskim/vidskim/cost"
 	"github.com/vidskim/vidskim/dedupe"
 	"github.com/vidskim/vidskim/extract"
+	"github.com/vidskim/vidskim/llm"
+	"github.com/vidskim/vidskim/textsafe"
 )
 
 // Result is everything a run produced. Its JSON form is the contract of
@@ -26,19 +24,62 @@ type Result struct {
 	// rest; Failed lists the stretches that are missing.
 	Partial bool        `json:"partial,omitempty"`
 	Failed  []TimeRange `json:"failed,omitempty"`
+	// Incomplete lists the parts the model did not finish (cut at the
+	// token limit, or withheld by a content filter).
+	Incomplete []Incomplete `json:"incomplete,omitempty"`
 	// Transcript is the speech, with times (--transcribe only).
-	Transcript []Segment `json:"transcript,omitempty"`
+	Transcript []llm.Segment `json:"transcript,omitempty"`
 	// Script is the narration, line by line (narration mode only).
 	Script []Cue `json:"script,omitempty"`
 	// Estimate is what the run was expected to cost, beside Usage.
-	Estimate *Estimate `json:"estimate,omitempty"`
+	Estimate *cost.Estimate `json:"estimate,omitempty"`
+	// Range is the stretch of the video the run covered (--start and
+	// --end; the whole video when neither is given).
+	Range *TimeRange `json:"range,omitempty"`
+	// DescriptionsOnly is a run that described the chunks and made no
+	// summary (subtitles need none).
+	DescriptionsOnly bool `json:"descriptions_only,omitempty"`
 	// Images are the kept frames, kept only for --report.
 	Images []ReportImage `json:"-"`
 }
 
+// Incomplete is a part of the result the model did not finish.
+type Incomplete struct {
+	Start  float64 `json:"start_s"`
+	End    float64 `json:"end_s"`
+	Part   string  `json:"part"`   // PartDescription, PartMergedNotes or PartSummary
+	Reason string  `json:"reason"` // "length" (cut at the token limit) or "content_filter"
+}
+
+// The parts a result can miss.
+const (
+	PartDescription = "description"  // one chunk's
+	PartMergedNotes = "merged notes" // a round of merging, for a long video
+	PartSummary     = "summary"
+)
+
+// The finish reasons that leave a part unfinished.
+const (
+	reasonLength = "length"
+	reasonFilter = "content_filter"
+)
+
+// String says what is missing, in words: "00:00:04-00:00:08 description
+// cut off at the token limit".
+func (p Incomplete) String() string {
+	why := "cut off at the token limit"
+	if p.Reason == reasonFilter {
+		why = "withheld by the provider's content filter"
+	}
+	if p.Part == PartSummary {
+		return "summary " + why
+	}
+	return extract.Clock(p.Start) + "-" + extract.Clock(p.End) + " " + p.Part + " " + why
+}
+
 // ReportImage is a kept frame for the HTML report.
 type ReportImage struct {
-	Time float64
+	Time float64 // rounded as ChunkInfo.FrameTimes are, to find it there
 	JPEG []byte
 }
 
@@ -46,7 +87,12 @@ type ReportImage struct {
 type TimeRange struct {
 	Start float64 `json:"start_s"`
 	End   float64 `json:"end_s"`
-	Error string  `json:"error"`
+	Error string  `json:"error,omitempty"`
+}
+
+// Whole says whether the range is the whole of a video of duration d.
+func (r *TimeRange) Whole(d float64) bool {
+	return r == nil || r.Start <= 0 && (r.End <= 0 || d <= 0 || r.End >= d-0.001)
 }
 
 // VideoInfo describes the input.
@@ -93,7 +139,7 @@ func newResult(v extract.Video, cfg Config, xs extract.Stats, ds dedupe.Stats, d
 	}
 	end := cfg.Extract.RangeEnd(v)
 	for _, f := range d.Failures {
-		r.Failed = append(r.Failed, TimeRange{Start: round3(f.Start), End: round3(f.End), Error: oneLine(f.Err.Error())})
+		r.Failed = append(r.Failed, TimeRange{Start: round3(f.Start), End: round3(f.End), Error: textsafe.Brief(f.Err.Error(), 300)})
 	}
 	for i, n := range notes {
 		c := ChunkInfo{Start: round3(n.Start), End: round3(max(n.End, end)), Description: n.Description, FinishReason: n.FinishReason}
@@ -108,75 +154,5 @@ func newResult(v extract.Video, cfg Config, xs extract.Stats, ds dedupe.Stats, d
 	return r
 }
 
+// round3 keeps times to the millisecond in outputs.
 func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
-
-// WriteJSON writes r as indented JSON.
-func (r Result) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
-}
-
-// WriteMarkdown writes the summary, then the timeline of chunk
-// descriptions with their time ranges.
-func (r Result) WriteMarkdown(w io.Writer) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "# Summary of %s\n\n", mdEscape(baseName(r.Video.Path)))
-	if r.Partial {
-		fmt.Fprintf(&b, "> **PARTIAL SUMMARY**: %d stretches of the video failed and are not covered:", len(r.Failed))
-		for _, f := range r.Failed {
-			fmt.Fprintf(&b, " %s-%s", extract.Clock(f.Start), extract.Clock(f.End))
-		}
-		b.WriteString(".\n\n")
-	}
-	fmt.Fprintf(&b, "%s, %dx%d. %d frames sampled, %d sent to %s in %d requests.\n\n",
-		extract.Clock(r.Video.Duration), r.Video.Width, r.Video.Height, r.Frames.Sampled, r.Frames.Kept, r.Model, r.Usage.Requests)
-	if r.Frames.Dropped > 0 {
-		fmt.Fprintf(&b, "> %d more frames differed enough to keep but were dropped to stay within --max-frames.\n\n", r.Frames.Dropped)
-	}
-	for _, w := range r.Warnings {
-		fmt.Fprintf(&b, "> Warning: %s\n\n", w)
-	}
-	fmt.Fprintf(&b, "%s\n\n", r.Summary)
-	if len(r.Script) > 0 {
-		b.WriteString("## Narration script\n\n")
-		for _, c := range r.Script {
-			fmt.Fprintf(&b, "- **%s-%s** %s\n", stamp(c.Start, "."), stamp(c.End, "."), c.Text)
-		}
-		b.WriteString("\n")
-	}
-	if e := r.Estimate; e != nil {
-		fmt.Fprintf(&b, "Estimated before the run: %d input tokens, at most %d output tokens, at most $%.4f. Actual: %d prompt and %d completion tokens", e.InputTokens, e.OutputCeiling, e.CostUSD, r.Usage.PromptTokens, r.Usage.CompletionTokens)
-		if r.Usage.CostUSD > 0 {
-			fmt.Fprintf(&b, ", $%.4f", r.Usage.CostUSD)
-		}
-		b.WriteString(".\n\n")
-	}
-	b.WriteString("## Timeline\n\n")
-	for _, c := range r.Chunks {
-		fmt.Fprintf(&b, "### %s - %s\n\n%s\n", extract.Clock(c.Start), extract.Clock(c.End), c.Description)
-		switch c.FinishReason {
-		case "length":
-			b.WriteString("\n*(description cut off at the token limit)*\n")
-		case "content_filter":
-			b.WriteString("\n*(description withheld by the provider's content filter)*\n")
-		}
-		b.WriteString("\n")
-	}
-	fmt.Fprintf(&b, "---\nUsage: %d requests, %d prompt tokens, %d completion tokens; %d answers from the cache.\n",
-		r.Usage.Requests, r.Usage.PromptTokens, r.Usage.CompletionTokens, r.Usage.Cached)
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-func baseName(p string) string {
-	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
-		return p[i+1:]
-	}
-	return p
-}
-
-// mdEscape keeps a file name from being read as Markdown markup.
-func mdEscape(s string) string {
-	return strings.NewReplacer("\\", "\\\\", "*", "\\*", "_", "\\_", "`", "\\`", "#", "\\#", "[", "\\[", "]", "\\]", "\n", " ", "\r", " ").Replace(CleanText(s))
-}

@@ -1,32 +1,49 @@
 package summarize
 
 import (
-	openai "github.com/sashabaranov/go-openai"
-
 	"github.com/vidskim/vidskim/chunk"
+	"github.com/vidskim/vidskim/cost"
+	"github.com/vidskim/vidskim/extract"
+	"github.com/vidskim/vidskim/llm"
 )
 
-// gpt4oRule prices images when the model is not in the table.
-var gpt4oRule = Model{Name: "gpt-4o", Scheme: "tile", Base: 85, Tile: 170}
-
-// estimate is a request's likely cost in tokens, as rate limits count it:
-// text at four characters a token, images by the model's rule (GPT-4o's
-// when it is unknown), plus the output limit.
-func estimate(req openai.ChatCompletionRequest, images []chunk.Image, o Options) int {
-	m := gpt4oRule
+// pricing is the model's table entry, or the rule for an unknown model.
+func (o Options) pricing() cost.Model {
 	if o.Pricing != nil {
-		m = *o.Pricing
+		return *o.Pricing
 	}
-	//lint:ignore SA1019 either field may carry the limit
-	n := req.MaxTokens + req.MaxCompletionTokens
-	for _, msg := range req.Messages {
-		n += len(msg.Content)/4 + 4
-		for _, p := range msg.MultiContent {
-			n += len(p.Text) / 4
-		}
+	return cost.Fallback(o.Model)
+}
+
+// requestTokens is a request's likely size as rate limits count it: text
+// at four characters a token, images by the model's rule, plus the output
+// limit.
+func (o Options) requestTokens(req llm.ChatRequest, images []chunk.Image) int {
+	m := o.pricing()
+	n := req.MaxTokens + len(req.System)/4 + 8 // two messages' framing
+	for _, p := range req.User {
+		n += len(p.Text) / 4
 	}
 	for _, im := range images {
 		n += m.ImageTokens(im.Width, im.Height, o.Detail)
 	}
 	return n
+}
+
+// Job is the cost.Job of sending n kept frames of v, perRequest a request
+// (0: chunk's default), with these options: the one description of a run
+// that plan, budget checks and a run's own estimate all price.
+func (o Options) Job(v extract.Video, n, perRequest int) cost.Job {
+	o.applyDefaults()
+	if perRequest == 0 {
+		perRequest = chunk.DefaultFramesPerRequest
+	}
+	long, short := o.Detail.Budget()
+	w, h := extract.FitSize(v.Width, v.Height, long, short)
+	return cost.Job{
+		Frames: cost.Sizes(n, w, h), PerRequest: perRequest, Detail: o.Detail,
+		ChunkPrompt: len(o.system("chunk")), MergePrompt: len(o.system("merge")),
+		MaxTokens: o.MaxTokens, MergeMaxTokens: o.MergeMaxTokens, MergeBudget: o.MergeBudget,
+		NoMerge: o.DescriptionsOnly,
+	}
 }

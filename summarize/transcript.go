@@ -1,56 +1,55 @@
 package summarize
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 
-	openai "github.com/sashabaranov/go-openai"
-
+	"github.com/vidskim/vidskim/cost"
 	"github.com/vidskim/vidskim/extract"
+	"github.com/vidskim/vidskim/llm"
 )
-
-// Transcriber is what transcription needs of a server; *openai.Client
-// satisfies it, talking to /v1/audio/transcriptions.
-type Transcriber interface {
-	CreateTranscription(ctx context.Context, req openai.AudioRequest) (openai.AudioResponse, error)
-}
-
-// Segment is one timed stretch of speech, in video time.
-type Segment struct {
-	Start float64 `json:"start_s"`
-	End   float64 `json:"end_s"`
-	Text  string  `json:"text"`
-}
 
 // TranscribeOptions configures transcription.
 type TranscribeOptions struct {
-	// Model is the transcription model; "" means whisper-1.
+	// Model is the transcription model; "" means llm.DefaultTranscribeModel.
 	Model string
-	// Cache keeps transcripts so none is paid for twice; nil: no cache.
-	Cache *Cache
 	// Overlap is the seconds pieces share (extract.AudioOptions.Overlap).
 	Overlap float64
+	// Translate asks for the speech in English, whatever its language
+	// (the translations endpoint).
+	Translate bool
+	// USDPerMinute is the model's price of a minute of audio, for the
+	// run's cost; 0 when unknown.
+	USDPerMinute float64
 }
 
 // Transcribe sends each audio piece for a transcript with segment times
-// (verbose_json) and joins them: times are shifted back to video time,
-// and where two pieces overlap, each keeps the segments starting on its
-// side of the middle of the overlap, so nothing is said twice.
-func Transcribe(ctx context.Context, t Transcriber, pieces []extract.AudioPiece, o TranscribeOptions) ([]Segment, error) {
-	if o.Model == "" {
-		o.Model = "whisper-1"
-	}
-	var all []Segment
+// and joins them: times are shifted back to video time, and where two
+// pieces overlap, each keeps the segments starting on its side of the
+// middle of the overlap, so nothing is said twice.
+func Transcribe(ctx context.Context, t Transcriber, pieces []extract.AudioPiece, o TranscribeOptions) ([]llm.Segment, error) {
+	segs, _, err := transcribe(ctx, t, pieces, o)
+	return segs, err
+}
+
+// transcribe is Transcribe, with the minutes of audio sent and those
+// answered from the cache, priced.
+func transcribe(ctx context.Context, t Transcriber, pieces []extract.AudioPiece, o TranscribeOptions) ([]llm.Segment, Usage, error) {
+	var all []llm.Segment
+	var u Usage
 	for i, p := range pieces {
-		segs, err := transcribePiece(ctx, t, p, o)
+		sent := false
+		segs, err := t.Transcribe(ctx, llm.TranscribeRequest{Model: o.Model, MP3: p.MP3, Duration: p.End - p.Start, Translate: o.Translate,
+			Hooks: &llm.Hooks{Sent: func() { sent = true }}})
+		if sent {
+			u.TranscribedMinutes += (p.End - p.Start) / 60
+		}
 		if err != nil {
-			return nil, fmt.Errorf("transcribe %s-%s: %w", extract.Clock(p.Start), extract.Clock(p.End), err)
+			return nil, u.priced(o.USDPerMinute), fmt.Errorf("transcribe %s-%s: %w", extract.Clock(p.Start), extract.Clock(p.End), err)
+		}
+		if !sent {
+			u.CachedMinutes += (p.End - p.Start) / 60
 		}
 		lo, hi := p.Start, p.End+1
 		if i > 0 {
@@ -59,65 +58,36 @@ func Transcribe(ctx context.Context, t Transcriber, pieces []extract.AudioPiece,
 		if i+1 < len(pieces) {
 			hi = pieces[i+1].Start + o.Overlap/2
 		}
-		for _, s := range segs {
+		for _, s := range shift(segs, p.Start) {
 			if s.Start >= lo && s.Start < hi {
 				all = append(all, s)
 			}
 		}
 	}
-	return all, nil
+	return all, u.priced(o.USDPerMinute), nil
 }
 
-// transcribePiece transcribes one piece, from the cache when it can.
-func transcribePiece(ctx context.Context, t Transcriber, p extract.AudioPiece, o TranscribeOptions) ([]Segment, error) {
-	h := sha256.New()
-	fmt.Fprintf(h, "vidskim-transcript-v1\n%s\nverbose_json\n", o.Model)
-	h.Write(p.MP3)
-	key := hex.EncodeToString(h.Sum(nil))
-	var segs []Segment
-	if o.Cache != nil {
-		if data, err := os.ReadFile(o.Cache.path(key)); err == nil && json.Unmarshal(data, &segs) == nil {
-			return shift(segs, p.Start), nil
-		}
-	}
-	resp, err := t.CreateTranscription(ctx, openai.AudioRequest{
-		Model:                  o.Model,
-		FilePath:               "audio.mp3",
-		Reader:                 bytes.NewReader(p.MP3),
-		Format:                 openai.AudioResponseFormatVerboseJSON,
-		TimestampGranularities: []openai.TranscriptionTimestampGranularity{openai.TranscriptionTimestampGranularitySegment},
-	})
-	if err != nil {
-		return nil, describeError(err)
-	}
-	for _, s := range resp.Segments {
-		if text := strings.TrimSpace(CleanText(s.Text)); text != "" {
-			segs = append(segs, Segment{Start: s.Start, End: s.End, Text: text})
-		}
-	}
-	if len(resp.Segments) == 0 && strings.TrimSpace(resp.Text) != "" {
-		segs = []Segment{{Start: 0, End: p.End - p.Start, Text: CleanText(resp.Text)}} // a server without segments
-	}
-	if o.Cache != nil {
-		data, _ := json.Marshal(segs)
-		if err := o.Cache.putRaw(key, data); err != nil {
-			return nil, err
-		}
-	}
-	return shift(segs, p.Start), nil
+// priced rounds the minutes and prices them: what was sent is paid, what
+// the cache answered is saved.
+func (u Usage) priced(perMinute float64) Usage {
+	u.TranscriptionUSD = cost.RoundUSD(u.TranscribedMinutes * perMinute)
+	u.CostUSD = u.TranscriptionUSD
+	u.SavedUSD = cost.RoundUSD(u.CachedMinutes * perMinute)
+	u.TranscribedMinutes, u.CachedMinutes = round3(u.TranscribedMinutes), round3(u.CachedMinutes)
+	return u
 }
 
-func shift(segs []Segment, by float64) []Segment {
-	out := make([]Segment, len(segs))
+func shift(segs []llm.Segment, by float64) []llm.Segment {
+	out := make([]llm.Segment, len(segs))
 	for i, s := range segs {
-		out[i] = Segment{Start: s.Start + by, End: s.End + by, Text: s.Text}
+		out[i] = llm.Segment{Start: s.Start + by, End: s.End + by, Text: s.Text}
 	}
 	return out
 }
 
 // linesIn renders the segments that start in [from, to) as timestamped
 // lines for a prompt.
-func linesIn(segs []Segment, from, to float64) string {
+func linesIn(segs []llm.Segment, from, to float64) string {
 	var b strings.Builder
 	for _, s := range segs {
 		if s.Start >= from && s.Start < to {
@@ -131,18 +101,18 @@ func linesIn(segs []Segment, from, to float64) string {
 // the requests that need it: they wait for ready.
 type transcriptSlot struct {
 	ready chan struct{}
-	segs  []Segment
+	segs  []llm.Segment
 }
 
 func newTranscriptSlot() *transcriptSlot { return &transcriptSlot{ready: make(chan struct{})} }
 
-func (s *transcriptSlot) set(segs []Segment) {
+func (s *transcriptSlot) set(segs []llm.Segment) {
 	s.segs = segs
 	close(s.ready)
 }
 
 // wait returns the transcript once there is one; nil slot: none.
-func (s *transcriptSlot) wait(ctx context.Context) ([]Segment, error) {
+func (s *transcriptSlot) wait(ctx context.Context) ([]llm.Segment, error) {
 	if s == nil {
 		return nil, nil
 	}
@@ -163,25 +133,25 @@ type TranscribeConfig struct {
 
 // transcribeRun makes the run's transcript: none, with a warning, for a
 // video without audio or with silent audio.
-func transcribeRun(ctx context.Context, v extract.Video, tc TranscribeConfig) ([]Segment, string, error) {
+func transcribeRun(ctx context.Context, v extract.Video, tc TranscribeConfig) ([]llm.Segment, Usage, string, error) {
 	pieces, err := extract.Audio(ctx, v, tc.Audio)
 	switch {
 	case err == extract.ErrNoAudio:
-		return nil, "the video has no audio stream: summarizing the frames only", nil
+		return nil, Usage{}, "the video has no audio stream: summarizing the frames only", nil
 	case err != nil:
-		return nil, "", err
+		return nil, Usage{}, "", err
 	case len(pieces) == 0 || extract.Silent(pieces):
-		return nil, "the audio is silent: summarizing the frames only", nil
+		return nil, Usage{}, "the audio is silent: summarizing the frames only", nil
 	}
 	if tc.Options.Overlap == 0 {
 		tc.Options.Overlap = max(tc.Audio.Overlap, 2)
 	}
-	segs, err := Transcribe(ctx, tc.Client, pieces, tc.Options)
-	return segs, "", err
+	segs, u, err := transcribe(ctx, tc.Client, pieces, tc.Options)
+	return segs, u, "", err
 }
 
-// TranscriptOf transcribes v alone (for --transcript-only); note says why
-// there is none.
-func TranscriptOf(ctx context.Context, v extract.Video, tc TranscribeConfig) ([]Segment, string, error) {
+// TranscriptOf transcribes v alone (for --transcript-only), with what it
+// cost; note says why there is none.
+func TranscriptOf(ctx context.Context, v extract.Video, tc TranscribeConfig) ([]llm.Segment, Usage, string, error) {
 	return transcribeRun(ctx, v, tc)
 }

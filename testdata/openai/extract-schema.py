@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Cuts the chat-completions request and response schemas, with every schema
-they refer to, out of OpenAI's OpenAPI document, so tests can validate request
-bodies against the official schema without the 3 MB document.
+"""Cuts schemas, with every schema they refer to, out of OpenAI's OpenAPI
+document, so tests can validate request bodies against the official schema
+without the 3 MB document. With no schema named, the chat-completions request
+and response.
 
 usage: extract-schema.py path/to/openapi.json > chat-schema.json
+       extract-schema.py path/to/openapi.json CreateSpeechRequest CreateTranslationRequest > audio-schema.json
 """
 import json, sys
 
@@ -25,7 +27,7 @@ def walk(o):
         for x in o:
             walk(x)
 
-for root in ("CreateChatCompletionRequest", "CreateChatCompletionResponse"):
+for root in sys.argv[2:] or ("CreateChatCompletionRequest", "CreateChatCompletionResponse"):
     keep.add(root)
     walk(schemas[root])
 out = {

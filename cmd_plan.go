@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/vidskim/vidskim/cost"
+	"github.com/vidskim/vidskim/render"
+	"github.com/vidskim/vidskim/summarize"
+)
+
+// planCmd runs extraction and selection without a model and prints what
+// the run would send and cost, on the chosen model and on others; for
+// several videos, each plan and then the total.
+func planCmd(c *cli.Context, stdout, stderr io.Writer) error {
+	ins, single, err := inputs(c)
+	if err != nil {
+		return err
+	}
+	sel, err := selectOptions(c)
+	if err != nil {
+		return err
+	}
+	mo := summarize.Options{Model: c.String("model"), Detail: sel.detail, MaxTokens: c.Int("max-tokens")}
+	models, err := jobOptions(c, &mo, &sel.dedupe)
+	if err != nil {
+		return err
+	}
+	if err := errors.Join(speakMode(c, &mo), checkTranslate(c)); err != nil {
+		return err
+	}
+	format := render.Format(c.String("format"))
+	if err := checkFormat(format, render.Text, render.JSON); err != nil {
+		return err
+	}
+	plan := func(ctx context.Context, in input) (render.Plan, error) { return planOf(c, ctx, in, sel, mo, models) }
+	if single {
+		p, err := plan(c.Context, ins[0])
+		if err != nil {
+			return err
+		}
+		return render.Write(stdout, format, p)
+	}
+	plans := make([]*render.Plan, len(ins))
+	results, err := eachInput(c, ins, format, stdout, func(ctx context.Context, i int, in input, _ string) (any, error) {
+		p, err := plan(ctx, in)
+		plans[i] = &p
+		return p, err
+	})
+	if err != nil {
+		return err
+	}
+	var total render.PlanTotal
+	total.Total.Model = mo.Model
+	for i, p := range plans {
+		if results[i].err == nil && p != nil {
+			total.Add(*p)
+		}
+	}
+	if format == render.Text {
+		io.WriteString(stdout, "\n")
+	}
+	if format == render.JSON {
+		format = render.JSONLines
+	}
+	if err := render.Write(stdout, format, total); err != nil {
+		return err
+	}
+	reportFailures(stderr, results, c.Bool("quiet"))
+	return runEnd(c.Context, results)
+}
+
+// planOf is one video's plan.
+func planOf(c *cli.Context, ctx context.Context, in input, sel selection, mo summarize.Options, models cost.Models) (render.Plan, error) {
+	v, rep, err := keptFrames(ctx, in, sel, nil)
+	if err != nil {
+		return render.Plan{}, err
+	}
+	p := render.Plan{Video: rep.Video, Checked: models.Checked,
+		Frames: summarize.FrameCounts{Sampled: rep.Sampled, Kept: len(rep.Kept), Dropped: rep.Dropped},
+		Plan:   cost.NewPlan(models, mo.Model, mo.Job(v, len(rep.Kept), sel.chunk.FramesPerRequest))}
+	p.Warnings = rep.Warnings
+	if !p.Chosen.Known {
+		p.Warnings = append(p.Warnings, "unknown model "+mo.Model+": tokens estimated with GPT-4o's rule and no price (add it with --models FILE)")
+	}
+	if c.Bool("transcribe") {
+		if v.HasAudio {
+			p.Transcription = models.TranscriptionFor(c.String("transcribe-model"), (sel.extract.RangeEnd(v)-sel.extract.Start)/60)
+		} else {
+			p.Warnings = append(p.Warnings, "no audio stream: nothing to transcribe")
+		}
+	}
+	if c.Bool("speak") {
+		n := narration(models, c.String("tts-model"), mo, sel.extract, v, len(rep.Kept))
+		p.Narration = &n
+	}
+	return p, nil
+}

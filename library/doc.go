@@ -1,0 +1,22 @@
+// Package library is vidskim's memory of every run: an embedded SQLite
+// database (pure Go, modernc.org/sqlite, so the binary stays static) that
+// records, for each video, a content fingerprint that survives renames and
+// moves, the paths and URLs it was seen at and its probe data; and for
+// each run, its settings, model, mode, time, usage, cost, warnings, every
+// chunk with its time range, frame times and description, the transcript
+// segments, the narration script and the summary, and the answer-cache
+// keys of its requests (so forgetting a video can delete its cached
+// answers). A run of the same video with the same settings is rendered
+// from here without decoding or asking anything.
+//
+// The database runs in WAL mode with a busy timeout, so concurrent runs
+// wait for each other rather than fail; its schema is versioned
+// (migrations.go: later versions add tables); and every run is written in
+// one transaction, so a run killed at any moment is either all there or
+// not there at all. The file and its directory are the owner's only; no
+// API key is ever part of what is stored.
+//
+// It may import summarize (the Result it stores and rebuilds) and cost,
+// extract and llm for their types; it must not import render, the CLI,
+// or go-openai, and it never names a CLI flag.
+package library

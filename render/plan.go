@@ -1,0 +1,72 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/vidskim/vidskim/cost"
+	"github.com/vidskim/vidskim/extract"
+	"github.com/vidskim/vidskim/summarize"
+	"github.com/vidskim/vidskim/textsafe"
+)
+
+// Plan is what `vidskim plan` prints: the run on the chosen model and on
+// others beside it.
+type Plan struct {
+	Video  summarize.VideoInfo   `json:"video"`
+	Frames summarize.FrameCounts `json:"frames"`
+	cost.Plan
+	Warnings []string `json:"warnings,omitempty"`
+	Checked  string   `json:"prices_checked"`
+	// Transcription is set when the run transcribes the audio.
+	Transcription *cost.TranscriptionCost `json:"transcription,omitempty"`
+	// Narration is set when the run speaks its narration (--speak).
+	Narration *cost.Narration `json:"narration,omitempty"`
+}
+
+func planText(b *strings.Builder, p Plan) {
+	e := p.Chosen
+	fmt.Fprintf(b, "%s: %s, %dx%d\n", textsafe.Line(p.Video.Path), extract.Clock(p.Video.Duration), p.Video.Width, p.Video.Height)
+	fmt.Fprintf(b, "frames: %d sampled, %d kept", p.Frames.Sampled, p.Frames.Kept)
+	if p.Frames.Dropped > 0 {
+		fmt.Fprintf(b, " (%d more dropped by --max-frames)", p.Frames.Dropped)
+	}
+	fmt.Fprintf(b, "\nrequests: %d (%s a request, detail %s, plus merging)\n", e.Requests, Count(p.PerReq, "frame"), p.Detail)
+	fmt.Fprintf(b, "input tokens: %d (images %d, text %d); output at most %d\n", e.InputTokens, e.ImageTokens, e.TextTokens, e.OutputCeiling)
+	if e.Known {
+		fmt.Fprintf(b, "cost on %s: at most $%.4f (input $%.4f, output at most $%.4f)\n", e.Model, e.CostUSD, e.InputCostUSD, e.OutputCostUSD)
+	} else {
+		fmt.Fprintf(b, "cost on %s: price unknown\n", e.Model)
+	}
+	if t := p.Transcription; t != nil {
+		fmt.Fprintf(b, "transcription: %.1f minutes of audio on %s: %s\n", t.Minutes, t.Model, Price(t.USD, t.Known))
+	}
+	if n := p.Narration; n != nil {
+		narrationText(b, *n)
+	}
+	for _, warn := range p.Warnings {
+		fmt.Fprintf(b, "warning: %s\n", warn)
+	}
+	fmt.Fprintf(b, "\nthe same run on other models (prices checked %s):\n", p.Checked)
+	tw := tabwriter.NewWriter(b, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "model\timage tokens\tinput tokens\tcost at most")
+	for _, o := range append([]cost.Estimate{e}, p.Others...) {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\n", o.Model, o.ImageTokens, o.InputTokens, Price(o.CostUSD, o.Known))
+	}
+	tw.Flush()
+}
+
+// narrationText says how long the spoken narration can be and what it
+// costs.
+func narrationText(b *strings.Builder, n cost.Narration) {
+	price := fmt.Sprintf("$%.4f", n.USD)
+	if !n.Known {
+		price = "unknown price"
+	}
+	fmt.Fprintf(b, "narration: at most %s spoken, about %d words (%d characters) on %s: %s\n",
+		extract.Clock(n.Seconds), n.Words, n.Characters, n.Model, price)
+	if n.ShortenRequests > 0 {
+		fmt.Fprintf(b, "shortening lines that run long: at most %d requests, $%.4f\n", n.ShortenRequests, n.ShortenUSD)
+	}
+}

@@ -1,8 +1,0 @@
-// Package openaitest is a fake OpenAI-compatible chat-completions server for
-// tests, in the manner of net/http/httptest. The model is the one thing the
-// project's tests fake, so the fake is strict: it validates every request
-// body against the official OpenAI schema (testdata/openai/chat-schema.json),
-// decodes every image and checks it against the detail budget, checks that
-// each image carries its timestamp and that a token limit is set, and
-// answers with the real response JSON, usage included.
-package openaitest
