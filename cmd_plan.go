@@ -36,7 +36,15 @@ func planCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err := checkFormat(format, render.Text, render.JSON); err != nil {
 		return err
 	}
-	plan := func(ctx context.Context, in input) (render.Plan, error) { return planOf(c, ctx, in, sel, mo, models) }
+	store := openSelections(c, newLogger(c, stderr))
+	defer store.close()
+	plan := func(ctx context.Context, in input) (render.Plan, error) {
+		p, rep, err := planOf(c, ctx, in, sel, mo, models)
+		if err == nil {
+			store.record(ctx, in, sel, rep)
+		}
+		return p, err
+	}
 	if single {
 		p, err := plan(c.Context, ins[0])
 		if err != nil {
@@ -73,14 +81,14 @@ func planCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	return runEnd(c.Context, results)
 }
 
-// planOf is one video's plan.
-func planOf(c *cli.Context, ctx context.Context, in input, sel selection, mo summarize.Options, models cost.Models) (render.Plan, error) {
+// planOf is one video's plan, and the frames it keeps.
+func planOf(c *cli.Context, ctx context.Context, in input, sel selection, mo summarize.Options, models cost.Models) (render.Plan, render.Frames, error) {
 	v, rep, err := keptFrames(ctx, in, sel, nil)
 	if err != nil {
-		return render.Plan{}, err
+		return render.Plan{}, rep, err
 	}
 	p := render.Plan{Video: rep.Video, Checked: models.Checked,
-		Frames: summarize.FrameCounts{Sampled: rep.Sampled, Kept: len(rep.Kept), Dropped: rep.Dropped},
+		Frames: summarize.FrameCounts{Sampled: rep.Sampled, Kept: len(rep.Kept), Dropped: rep.Dropped, Skipped: rep.Skipped},
 		Plan:   cost.NewPlan(models, mo.Model, mo.Job(v, len(rep.Kept), sel.chunk.FramesPerRequest))}
 	p.Warnings = rep.Warnings
 	if !p.Chosen.Known {
@@ -97,5 +105,5 @@ func planOf(c *cli.Context, ctx context.Context, in input, sel selection, mo sum
 		n := narration(models, c.String("tts-model"), mo, sel.extract, v, len(rep.Kept))
 		p.Narration = &n
 	}
-	return p, nil
+	return p, rep, nil
 }

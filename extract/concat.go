@@ -30,6 +30,7 @@ import (
 // seeks and times exactly.
 func concatFormat(v Video) bool {
 	return (strings.HasPrefix(v.Format, "mov,") || v.Format == "matroska,webm") &&
+		!IsURL(v.Path) && // each entry reopens the input: a URL would download again
 		!strings.ContainsAny(v.Path, "\r\n") // the script is read line by line
 }
 

@@ -31,20 +31,23 @@ var errStop = errors.New("stop")
 // readPackets streams the packets of v's video stream from raw time from
 // to raw time to (0: the end) to fn, in decode order, holding none of them:
 // a long video costs no more memory than a short one. It runs ffprobe, which
-// only demuxes, under the same file: protocol rules as Probe.
+// only demuxes, opening v as every run does (see source).
 func readPackets(ctx context.Context, bin string, v Video, from, to float64, fn func(packet) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	args := ffmpeg.ConvertKwargsToCmdLineArgs(ffmpeg.KwArgs{
-		"v": "error", "protocol_whitelist": "file", "select_streams": strconv.Itoa(v.StreamIndex),
+	kw := ffmpeg.KwArgs{
+		"v": "error", "select_streams": strconv.Itoa(v.StreamIndex),
 		"show_entries": "packet=pts_time,dts_time,duration_time,size,pos,flags", "of": "compact=p=0",
-	})
+	}
+	name := v.source(kw)
+	args := ffmpeg.ConvertKwargsToCmdLineArgs(kw)
 	if iv := readInterval(from, to); iv != "" {
 		args = append(args, "-read_intervals", iv)
 	}
-	cmd := exec.CommandContext(ctx, bin, append(args, "file:"+v.Path)...)
+	cmd := exec.CommandContext(ctx, bin, append(args, name)...)
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 3 * time.Second
+	ownGroup(cmd)
 	stderr := newTail(2048)
 	cmd.Stderr = stderr
 	stdout, err := cmd.StdoutPipe()

@@ -16,6 +16,11 @@ type Frames struct {
 	Sampled  int                 `json:"sampled"`
 	Kept     []KeptFrame         `json:"kept"`
 	Dropped  int                 `json:"dropped_by_cap"`
+	// Skipped is how many seconds of the range were not decoded, because
+	// their packet sizes showed a still scene.
+	Skipped float64 `json:"not_decoded_s,omitempty"`
+	// LastTime is the time of the last frame sampled (not in outputs).
+	LastTime float64 `json:"-"`
 	Requests int                 `json:"requests"`
 	Warnings []string            `json:"warnings,omitempty"`
 }

@@ -23,6 +23,9 @@ func resultMarkdown(b *strings.Builder, r summarize.Result) {
 	}
 	fmt.Fprintf(b, "%s, %dx%d. %s sampled, %d sent to %s in %s.\n\n",
 		extract.Clock(r.Video.Duration), r.Video.Width, r.Video.Height, Count(r.Frames.Sampled, "frame"), r.Frames.Kept, r.Model, Count(r.Usage.Requests, "request"))
+	if s := r.Frames.Skipped; s > 0 {
+		fmt.Fprintf(b, "%.0f s of a still scene were not decoded (the packet sizes showed nothing new; --exact decodes all).\n\n", s)
+	}
 	if rn := rangeNote(r.Range, r.Video.Duration); rn != "" {
 		fmt.Fprintf(b, "Range: %s only (--start, --end).\n\n", rn)
 	}

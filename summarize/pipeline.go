@@ -44,6 +44,9 @@ type Config struct {
 	// OnRequest, when set, hears of every chat request when it ends (for
 	// a verbose log). It is called from several goroutines at once.
 	OnRequest func(RequestInfo)
+	// Reuse, when set, is an earlier selection of this video with these
+	// selection settings: only its frames are decoded (see Reuse).
+	Reuse *Reuse
 }
 
 // ErrPartial marks a run whose result covers only part of the video. The
@@ -71,7 +74,7 @@ func Run(ctx context.Context, c Client, v extract.Video, cfg Config, log *slog.L
 	k := &caller{c: c, progress: newTracker(cfg.OnProgress, cfg.Chunk.End), slots: cfg.Slots, onRequest: cfg.OnRequest}
 	cfg.Dedupe.OnFrame = k.progress.frame
 	st, err := runStages(ctx, k, v, cfg)
-	k.progress.update(func(p *Progress) { p.Done, p.Stopped = err == nil, err != nil })
+	k.progress.update(func(p *Progress) { p.Done, p.Stopped, p.Skipped = err == nil, err != nil, st.xs.Skipped })
 	res := st.result(v, cfg)
 	if err != nil {
 		return res, err
@@ -106,7 +109,7 @@ func runStages(ctx context.Context, k *caller, v extract.Video, cfg Config) (*st
 	g.Go(func() error {
 		defer close(kept)
 		var err error
-		st.xs, st.ds, err = dedupe.Select(gctx, v, cfg.Extract, cfg.Dedupe, kept)
+		st.xs, st.ds, err = selectFrames(gctx, v, cfg, kept)
 		return err
 	})
 	g.Go(func() error {
