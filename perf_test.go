@@ -83,6 +83,10 @@ func medians(b *testing.B, cmds [][]string) []time.Duration {
 	return out
 }
 
+// verdicts are every goal's line, in the order measured, for the table
+// TestMain prints at the end of a benchmark run.
+var verdicts []string
+
 // verdict prints one goal's figure with its command and whether it holds.
 func verdict(b *testing.B, goal string, ok bool, figure string, cmds ...string) {
 	b.Helper()
@@ -91,6 +95,7 @@ func verdict(b *testing.B, goal string, ok bool, figure string, cmds ...string) 
 		mark = "NOT MET"
 	}
 	b.Logf("%s: %s [%s]", goal, figure, mark)
+	verdicts = append(verdicts, fmt.Sprintf("%-8s| %s", mark, strings.TrimSuffix(goal+": "+figure, ": ")))
 	for _, c := range cmds {
 		b.Logf("    $ %s", c)
 	}
