@@ -7,8 +7,9 @@
 // segments, the narration script and the summary, and the answer-cache
 // keys of its requests (so forgetting a video can delete its cached
 // answers); and the frames a selection (plan) kept, by fingerprint and
-// selection settings, so summarize afterwards decodes only those. A run of the same video with the same settings is rendered
-// from here without decoding or asking anything.
+// selection settings, so summarize afterwards decodes only those. A run
+// of the same video with the same settings is rendered from here without
+// decoding or asking anything.
 //
 // The database runs in WAL mode with a busy timeout, so concurrent runs
 // wait for each other rather than fail; its schema is versioned
