@@ -61,13 +61,9 @@ func (st Stats) Warnings(v Video, o Options) []string {
 // is cancelled, or ffmpeg fails. It does not close out. A run that ends with
 // no frame at all is an error (ffmpeg may exit 0 on a file it cannot decode).
 func Run(ctx context.Context, v Video, opts Options, out chan<- Frame) (Stats, error) {
-	opts.applyDefaults()
-	if err := opts.Validate(v); err != nil {
-		return Stats{}, err
-	}
-	bin, err := exec.LookPath(opts.FFmpegPath)
+	bin, err := ready(v, &opts)
 	if err != nil {
-		return Stats{}, fmt.Errorf("extract: %w", ErrToolMissing)
+		return Stats{}, err
 	}
 	w, h := FitSize(v.Width, v.Height, opts.MaxLong, opts.MaxShort)
 	switch {
@@ -80,6 +76,20 @@ func Run(ctx context.Context, v Video, opts Options, out chan<- Frame) (Stats, e
 	}
 	run := ffRun{bin: bin, args: buildArgs(v, opts, w, h, selectExpr(v, opts)), w: w, h: h, pick: newSampler(v, opts).pick}
 	return run.run(ctx, v, out)
+}
+
+// ready applies opts' defaults, checks them against v and finds ffmpeg:
+// what every decoding run does first.
+func ready(v Video, opts *Options) (string, error) {
+	opts.applyDefaults()
+	if err := opts.Validate(v); err != nil {
+		return "", err
+	}
+	bin, err := exec.LookPath(opts.FFmpegPath)
+	if err != nil {
+		return "", fmt.Errorf("extract: %w", ErrToolMissing)
+	}
+	return bin, nil
 }
 
 // ffRun is one ffmpeg process whose raw RGBA frames become Frames.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os/exec"
 	"sort"
 	"strings"
 )
@@ -21,13 +20,9 @@ import (
 // that matches no picture (another video, other Options) is an error
 // wrapping ErrNoPicture, so the caller can fall back to a full Run.
 func Pictures(ctx context.Context, v Video, opts Options, times []float64, out chan<- Frame) (Stats, error) {
-	opts.applyDefaults()
-	if err := opts.Validate(v); err != nil {
-		return Stats{}, err
-	}
-	bin, err := exec.LookPath(opts.FFmpegPath)
+	bin, err := ready(v, &opts)
 	if err != nil {
-		return Stats{}, fmt.Errorf("extract: %w", ErrToolMissing)
+		return Stats{}, err
 	}
 	want := make([]wanted, len(times))
 	for i, t := range times {
