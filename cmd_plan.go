@@ -39,11 +39,7 @@ func planCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	store := openSelections(c, newLogger(c, stderr))
 	defer store.close()
 	plan := func(ctx context.Context, in input) (render.Plan, error) {
-		p, rep, err := planOf(c, ctx, in, sel, mo, models)
-		if err == nil {
-			store.record(ctx, in, sel, rep)
-		}
-		return p, err
+		return store.plan(c, ctx, in, sel, mo, models)
 	}
 	if single {
 		p, err := plan(c.Context, ins[0])
@@ -79,6 +75,15 @@ func planCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	}
 	reportFailures(stderr, results, c.Bool("quiet"))
 	return runEnd(c.Context, results)
+}
+
+// plan is one video's plan; the frames it keeps are kept in the library.
+func (s *selections) plan(c *cli.Context, ctx context.Context, in input, sel selection, mo summarize.Options, models cost.Models) (render.Plan, error) {
+	p, rep, err := planOf(c, ctx, in, sel, mo, models)
+	if err == nil {
+		s.record(ctx, in, sel, rep)
+	}
+	return p, err
 }
 
 // planOf is one video's plan, and the frames it keeps.

@@ -83,7 +83,7 @@ func Run(ctx context.Context, c Client, v extract.Video, cfg Config, log *slog.L
 		log.Warn(w)
 	}
 	log.Info("described", "chunks", len(st.d.Notes), "failed", len(st.d.Failures), "frames_kept", st.ds.Kept,
-		"frames_sampled", st.ds.Sampled, "requests", st.d.Usage.Requests, "cached", st.d.Usage.Cached)
+		"frames_sampled", st.ds.Sampled, "not_decoded_s", st.xs.Skipped, "gating", st.xs.Gate, "requests", st.d.Usage.Requests, "cached", st.d.Usage.Cached)
 	return finish(ctx, k, v, cfg, res, st)
 }
 
