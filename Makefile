@@ -1,5 +1,7 @@
-# vidskim: see README.md. `make demo` and `make test` both install ffmpeg
-# first when it is missing (Debian/Ubuntu: apt-get, with sudo when not root).
+# vidskim: see README.md. `make demo` and `make test` both install what is
+# missing first (Debian/Ubuntu: apt-get, with sudo when not root): ffmpeg,
+# tesseract with its English data (--ocr), and the DejaVu font the OCR tests
+# draw words with.
 GO    ?= go
 VIDEO ?= testdata/sample.mp4
 SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -9,12 +11,17 @@ SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 all: build
 
 deps:
-	@if ! command -v ffmpeg >/dev/null 2>&1 || ! command -v ffprobe >/dev/null 2>&1; then \
-		echo "installing ffmpeg with apt-get"; \
+	@missing=""; \
+	{ command -v ffmpeg && command -v ffprobe; } >/dev/null 2>&1 || missing="$$missing ffmpeg"; \
+	tesseract --list-langs 2>/dev/null | grep -x eng >/dev/null || missing="$$missing tesseract-ocr tesseract-ocr-eng"; \
+	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing with apt-get"; \
 		$(SUDO) apt-get update -qq && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 	@ffmpeg -hide_banner -version | head -n 1
+	@tesseract --version 2>&1 | head -n 1
 
 build:
 	$(GO) build -buildvcs=auto -o vidskim .  # records the commit for vidskim --version

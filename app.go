@@ -39,6 +39,8 @@ func newApp(argv []string, stdout, stderr io.Writer) *cli.App {
 				Flags:     planFlags(),
 				Action:    func(c *cli.Context) error { return planCmd(c, stdout, stderr) },
 			},
+			searchCommand(stdout, stderr),
+			askCommand(stdout, stderr),
 			libraryCommand(stdout),
 			{
 				Name:   "config",

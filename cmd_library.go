@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 	"time"
 
@@ -170,19 +169,7 @@ func reportFrames(ctx context.Context, st library.Stored) ([]summarize.ReportIma
 	for _, ch := range st.Result.Chunks {
 		times = append(times, ch.FrameTimes...)
 	}
-	for _, p := range st.Paths {
-		var fp library.Fingerprint
-		var err error
-		if extract.IsURL(p) {
-			fp, err = library.FingerprintURL(ctx, &http.Client{Timeout: time.Minute}, p)
-		} else {
-			fp, err = library.FingerprintFile(p)
-		}
-		if err != nil || fp.Key != st.Fingerprint {
-			continue
-		}
-		v := st.Probe
-		v.Path = p
+	if v, ok := locateVideo(ctx, st); ok {
 		ims, err := summarize.ReportImages(ctx, v, rs.Settings, times)
 		return ims, classify(err)
 	}

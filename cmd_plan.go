@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/vidskim/vidskim/cost"
+	"github.com/vidskim/vidskim/extract"
 	"github.com/vidskim/vidskim/render"
 	"github.com/vidskim/vidskim/summarize"
 )
@@ -36,10 +37,14 @@ func planCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err := checkFormat(format, render.Text, render.JSON); err != nil {
 		return err
 	}
+	oc, err := ocrConfig(c)
+	if err != nil {
+		return err
+	}
 	store := openSelections(c, newLogger(c, stderr))
 	defer store.close()
 	plan := func(ctx context.Context, in input) (render.Plan, error) {
-		return store.plan(c, ctx, in, sel, mo, models)
+		return store.plan(c, ctx, in, sel, mo, models, oc)
 	}
 	if single {
 		p, err := plan(c.Context, ins[0])
@@ -57,8 +62,18 @@ func planCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := writePlanTotal(stdout, format, mo.Model, plans, results); err != nil {
+		return err
+	}
+	reportFailures(stderr, results, c.Bool("quiet"))
+	return runEnd(c.Context, results)
+}
+
+// writePlanTotal writes the total of the videos planned, after their
+// plans: JSON as the last JSON line.
+func writePlanTotal(stdout io.Writer, format render.Format, model string, plans []*render.Plan, results []outcome) error {
 	var total render.PlanTotal
-	total.Total.Model = mo.Model
+	total.Total.Model = model
 	for i, p := range plans {
 		if results[i].err == nil && p != nil {
 			total.Add(*p)
@@ -70,16 +85,12 @@ func planCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if format == render.JSON {
 		format = render.JSONLines
 	}
-	if err := render.Write(stdout, format, total); err != nil {
-		return err
-	}
-	reportFailures(stderr, results, c.Bool("quiet"))
-	return runEnd(c.Context, results)
+	return render.Write(stdout, format, total)
 }
 
 // plan is one video's plan; the frames it keeps are kept in the library.
-func (s *selections) plan(c *cli.Context, ctx context.Context, in input, sel selection, mo summarize.Options, models cost.Models) (render.Plan, error) {
-	p, rep, err := planOf(c, ctx, in, sel, mo, models)
+func (s *selections) plan(c *cli.Context, ctx context.Context, in input, sel selection, mo summarize.Options, models cost.Models, oc *summarize.OCRConfig) (render.Plan, error) {
+	p, rep, err := planOf(c, ctx, in, sel, mo, models, oc)
 	if err == nil {
 		s.record(ctx, in, sel, rep)
 	}
@@ -87,8 +98,14 @@ func (s *selections) plan(c *cli.Context, ctx context.Context, in input, sel sel
 }
 
 // planOf is one video's plan, and the frames it keeps.
-func planOf(c *cli.Context, ctx context.Context, in input, sel selection, mo summarize.Options, models cost.Models) (render.Plan, render.Frames, error) {
-	v, rep, err := keptFrames(ctx, in, sel, nil)
+func planOf(c *cli.Context, ctx context.Context, in input, sel selection, mo summarize.Options, models cost.Models, oc *summarize.OCRConfig) (render.Plan, render.Frames, error) {
+	var ocrs *ocrSample
+	var keep func(extract.Frame) (string, error)
+	if oc != nil {
+		ocrs = &ocrSample{}
+		keep = ocrs.keep
+	}
+	v, rep, err := keptFrames(ctx, in, sel, keep)
 	if err != nil {
 		return render.Plan{}, rep, err
 	}
@@ -98,6 +115,11 @@ func planOf(c *cli.Context, ctx context.Context, in input, sel selection, mo sum
 	p.Warnings = rep.Warnings
 	if !p.Chosen.Known {
 		p.Warnings = append(p.Warnings, "unknown model "+mo.Model+": tokens estimated with GPT-4o's rule and no price (add it with --models FILE)")
+	}
+	if oc != nil {
+		if p.OCR, err = ocrs.measure(ctx, v, sel.extract, *oc); err != nil {
+			return p, rep, err
+		}
 	}
 	if c.Bool("transcribe") {
 		if v.HasAudio {

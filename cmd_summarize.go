@@ -24,6 +24,9 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := summarySchema(c, s); err != nil {
+		return err
+	}
 	sp, err := newSpeech(c, s, ins, single) // --speak: its flags and outputs checked before anything is paid
 	if err != nil {
 		return err

@@ -8,10 +8,14 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/vidskim/vidskim/ask"
 	"github.com/vidskim/vidskim/extract"
 	"github.com/vidskim/vidskim/field"
+	"github.com/vidskim/vidskim/library"
 	"github.com/vidskim/vidskim/llm"
 	"github.com/vidskim/vidskim/narrate"
+	"github.com/vidskim/vidskim/ocr"
+	"github.com/vidskim/vidskim/render"
 	"github.com/vidskim/vidskim/summarize"
 	"github.com/vidskim/vidskim/textsafe"
 )
@@ -19,10 +23,14 @@ import (
 // Exit codes, documented in the README.
 const (
 	exitOK      = 0
-	exitFailed  = 1   // the model or server failed, or the output could not be written
-	exitUsage   = 2   // bad flags or flag values
-	exitBadFile = 3   // the video cannot be read or decoded
-	exitSignal  = 130 // SIGINT (Ctrl-C); SIGTERM is 143, 128 + the signal
+	exitFailed  = 1 // the model or server failed, or the output could not be written
+	exitUsage   = 2 // bad flags or flag values
+	exitBadFile = 3 // the video cannot be read or decoded
+	// exitUnsupported: ask answered, in full, but cites moments the notes
+	// it was given do not support (marked in the output). Not 1: nothing
+	// failed, and a script can tell a claim to check from a failure.
+	exitUnsupported = 4
+	exitSignal      = 130 // SIGINT (Ctrl-C); SIGTERM is 143, 128 + the signal
 )
 
 // usageError marks errors in what the user typed.
@@ -55,13 +63,26 @@ func exitCode(ctx context.Context, err error, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "vidskim: %s\n", textsafe.Line(message(err)))
 	var ue usageError
 	var ie inputError
+	var qe *library.QueryError
+	var le *ocr.LangError
+	var uc unsupportedCitations
 	switch {
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.As(err, &qe), errors.As(err, &le):
 		return exitUsage
 	case errors.As(err, &ie):
 		return exitBadFile
+	case errors.As(err, &uc):
+		return exitUnsupported
 	}
 	return exitFailed
+}
+
+// unsupportedCitations is an answer delivered whole whose citations the
+// notes do not all support.
+type unsupportedCitations struct{ n, of int }
+
+func (e unsupportedCitations) Error() string {
+	return fmt.Sprintf("%d of the answer's %s %s not supported by the notes it was given: each is marked unsupported in the output", e.n, render.Count(e.of, "citation"), render.IsAre(e.n))
 }
 
 // flagName is how the CLI names a library's option: as its flag.
@@ -104,8 +125,15 @@ func message(err error) string {
 	if errors.Is(err, summarize.ErrIncomplete) && strings.Contains(s, "description cut off") {
 		s += " (raise --max-tokens)"
 	}
-	var le *narrate.LineError
+	if errors.Is(err, ask.ErrIncomplete) && strings.Contains(s, "token limit") {
+		s += " (raise --answer-tokens)"
+	}
+	var le *ocr.LangError
 	if errors.As(err, &le) {
+		s += " (--ocr-lang)"
+	}
+	var line *narrate.LineError
+	if errors.As(err, &line) {
 		s += "; run again to resume (the speech so far is cached), or add --partial to leave a silence there"
 	}
 	return s

@@ -6,10 +6,13 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/vidskim/vidskim/ask"
 	"github.com/vidskim/vidskim/chunk"
 	"github.com/vidskim/vidskim/dedupe"
+	"github.com/vidskim/vidskim/library"
 	"github.com/vidskim/vidskim/llm"
 	"github.com/vidskim/vidskim/narrate"
+	"github.com/vidskim/vidskim/ocr"
 	"github.com/vidskim/vidskim/summarize"
 )
 
@@ -101,7 +104,50 @@ func jobFlags() []cli.Flag {
 		&cli.StringFlag{Name: "mode", Value: string(summarize.ModeSummary), Usage: "summary, surveillance (an event log; keeps a frame every 60 s at least) or narration (a timed voice-over script)"},
 		&cli.StringFlag{Name: "prompt", Usage: "your own instruction, added to every prompt (e.g. \"focus on the license plates\")"},
 		&cli.StringFlag{Name: "models", Usage: "a JSON model table (token rules and prices) to add to or override the built-in one"},
+		&cli.BoolFlag{Name: "ocr", Usage: "read the text on kept frames at full resolution with Tesseract: it goes to the model beside its frame, into the output and into the search index"},
+		&cli.StringFlag{Name: "ocr-lang", Value: ocr.DefaultLang, Usage: "Tesseract language(s) for --ocr: eng, deu, eng+fra..."},
 	}
+}
+
+// schemaFlags ask for an answer in the user's JSON schema.
+func schemaFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "schema", Usage: "answer in this JSON Schema (a JSON file whose root is an object): validated here, asked again once when invalid"},
+		&cli.StringFlag{Name: "schema-mode", Value: "auto", Usage: "how --schema is asked for: auto (json_schema on OpenAI and Azure, JSON mode elsewhere), json_schema, json_object, or prompt (the schema in the prompt only)"},
+	}
+}
+
+// askFlags are summarize's, for the videos it summarizes first, less the
+// outputs of a summary, and ask's own.
+func askFlags() []cli.Flag {
+	var provider []cli.Flag
+	for _, f := range providerFlags() {
+		if f.Names()[0] != "transcript-only" {
+			provider = append(provider, f)
+		}
+	}
+	return concat(selectFlags(), modelFlags(), provider, jobFlags(), manyFlags(), libraryFlags()[:1], schemaFlags(), []cli.Flag{
+		&cli.BoolFlag{Name: "all", Usage: "ask over every video in the library"},
+		&cli.BoolFlag{Name: "look", Usage: "the second look: decode frames around each cited moment at high detail and have the model confirm or correct its answer from them"},
+		&cli.Float64Flag{Name: "look-window", Value: ask.DefaultLookWindow, Usage: "--look: seconds either side of a cited moment"},
+		&cli.IntFlag{Name: "answer-tokens", Value: ask.DefaultMaxTokens, Usage: "token limit of the answer"},
+		&cli.IntFlag{Name: "context-tokens", Value: ask.DefaultBudget, Usage: "most tokens of notes in the question; beyond it, search picks the moments that matter"},
+		formatFlag("md", "output format: md or json"),
+		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the answer to this file instead of stdout"},
+		&cli.StringFlag{Name: "report", Usage: "also write a self-contained HTML page: the answer, its citations, and the frames of --look beside it"},
+		&cli.Float64Flag{Name: "max-cost", Usage: "refuse to start when the estimated cost (upper bound, USD) of the answer and of summarizing the videos not yet in the library exceeds this (0: no limit)"},
+	})
+}
+
+// searchFlags are search's.
+func searchFlags() []cli.Flag {
+	return concat(libraryFlags()[:1], []cli.Flag{
+		&cli.StringSliceFlag{Name: "video", Usage: "search only this video (a file, a path or URL it was seen at, its ID, or a run ID); repeatable"},
+		&cli.IntFlag{Name: "limit", Value: library.DefaultLimit, Usage: "most moments shown"},
+		formatFlag("text", "output format: text or json"),
+		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the results to this file instead of stdout"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "say nothing on stderr when nothing matches"},
+	})
 }
 
 func outputFlags() []cli.Flag {
@@ -132,7 +178,7 @@ func speechFlags() []cli.Flag {
 }
 
 func summarizeFlags() []cli.Flag {
-	return concat(selectFlags(), modelFlags(), providerFlags(), jobFlags(), outputFlags(), manyFlags(), libraryFlags(), speechFlags())
+	return concat(selectFlags(), modelFlags(), providerFlags(), jobFlags(), outputFlags(), manyFlags(), libraryFlags(), schemaFlags(), speechFlags())
 }
 
 // manyFlags choose and pace the videos of a run over many inputs.

@@ -34,7 +34,11 @@ type input struct {
 // URLs. single is true when there is one argument naming one file or URL:
 // that run behaves exactly as a one-video run always has.
 func inputs(c *cli.Context) (ins []input, single bool, err error) {
-	args := c.Args().Slice()
+	return inputsOf(c, c.Args().Slice())
+}
+
+// inputsOf is inputs over args.
+func inputsOf(c *cli.Context, args []string) (ins []input, single bool, err error) {
 	if len(args) == 0 {
 		return nil, false, usageError{errors.New("missing VIDEO: name a video file, a directory, a URL or - (paths on stdin)")}
 	}

@@ -28,10 +28,13 @@ var allowedImports = map[string][]string{
 	"cost":           {"chunk", "outfile"},
 	"llm":            {"outfile", "textsafe"},
 	"llm/openaitest": {},
-	"summarize":      {"chunk", "cost", "dedupe", "extract", "field", "llm", "textsafe"},
+	"summarize":      {"chunk", "cost", "dedupe", "extract", "field", "llm", "ocr", "schema", "textsafe"},
 	"narrate":        {"cost", "extract", "field", "llm", "outfile", "summarize", "textsafe"},
-	"render":         {"cost", "extract", "llm", "narrate", "summarize", "textsafe"},
+	"render":         {"ask", "cost", "extract", "library", "llm", "narrate", "summarize", "textsafe"},
 	"library":        {"cost", "extract", "llm", "summarize"},
+	"ocr":            {"textsafe"},
+	"schema":         {"llm"},
+	"ask":            {"chunk", "cost", "extract", "library", "llm", "schema", "summarize"},
 	".":              nil, // the CLI may import any
 }
 

@@ -132,17 +132,17 @@ func BenchmarkGoal8BusyClips(b *testing.B) {
 			lost := unmatched(frameTimes(all), frameTimes(def), 1)
 			exact := unmatched(keptTimes(b, bin, clip, "--exact"), frameTimes(def), 1)
 			pooled = append(pooled, cs...)
-			worst, lostAll = math.Max(worst, median(cs)), lostAll+len(lost)
+			worst, lostAll = math.Max(worst, medianF(cs)), lostAll+len(lost)
 			lines = append(lines, fmt.Sprintf("%s CPU %.3f wall %.3f (lost %d; %d of the exact decode's kept frames >1 s from a kept one)",
-				filepath.Base(clip), median(cs), median(ws), len(lost), len(exact)))
+				filepath.Base(clip), medianF(cs), medianF(ws), len(lost), len(exact)))
 		}
 		verdict(b, fmt.Sprintf("issue 18, busy clips: default / decode-all, CPU time, median of all %d pairs %.3f (per clip worst %.3f), goal <= 1.02; frames lost against decode-all %d: %s",
-			len(pooled), median(pooled), worst, lostAll, strings.Join(lines, "; ")),
-			median(pooled) <= 1.02 && lostAll == 0, "", "in-process Probe+Run+dedupe, Options{} against Options{DecodeAll: true}, paired runs")
+			len(pooled), medianF(pooled), worst, lostAll, strings.Join(lines, "; ")),
+			medianF(pooled) <= 1.02 && lostAll == 0, "", "in-process Probe+Run+dedupe, Options{} against Options{DecodeAll: true}, paired runs")
 	}
 }
 
-func median(xs []float64) float64 {
+func medianF(xs []float64) float64 {
 	s := append([]float64(nil), xs...)
 	sort.Float64s(s)
 	return s[len(s)/2]

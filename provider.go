@@ -66,7 +66,7 @@ func requestShape(c *cli.Context, cfg *llm.Config) error {
 		s := c.Int("seed")
 		cfg.Seed = &s
 	}
-	return nil
+	return schemaMode(c, cfg)
 }
 
 // cache is the answer cache the flags ask for; nil with --no-cache. A

@@ -43,8 +43,9 @@ type session struct {
 	// alsoKey is the key of a run with a summary when this one needs
 	// only descriptions: such a run serves it too.
 	alsoKey string
-	tools   string // the ffprobe and ffmpeg whose verdicts the library keeps
-	many    bool   // one video of many: its log lines name it
+	tools   string               // the ffprobe and ffmpeg whose verdicts the library keeps
+	many    bool                 // one video of many: its log lines name it
+	ocr     *summarize.OCRConfig // --ocr; nil without
 }
 
 // newSession reads and checks every flag but the inputs and outputs, in
@@ -65,7 +66,10 @@ func newSession(c *cli.Context, log *slog.Logger) (*session, error) {
 	if s.models, err = jobOptions(c, &s.mo, &s.sel.dedupe); err != nil {
 		return nil, err
 	}
-	if err := checkFormat(s.format, render.Markdown, render.JSON, render.SRT, render.VTT); err != nil {
+	if err := checkFormat(s.format, render.Markdown, render.JSON, render.SRT, render.VTT); err != nil && c.Command.Name != "ask" {
+		return nil, err
+	}
+	if s.ocr, err = ocrConfig(c); err != nil {
 		return nil, err
 	}
 	// Subtitles of the descriptions need no summary: no merge is paid for
@@ -87,7 +91,8 @@ func (s *session) connect(pool int) error {
 	c := s.c
 	s.client = llm.New(s.ccfg)
 	s.cfg = summarize.Config{Extract: s.sel.extract, Dedupe: s.sel.dedupe, Chunk: s.sel.chunk, Model: s.mo,
-		Partial: c.Bool("partial"), KeepImages: c.String("report") != "", OnRequest: requestLogger(s.log)}
+		Partial: c.Bool("partial"), KeepImages: c.String("report") != "" && c.Command.Name != "ask", OCR: s.ocr,
+		OnRequest: requestLogger(s.log)}
 	if pool > 0 {
 		s.cfg.Slots = semaphore.NewWeighted(int64(pool))
 	}

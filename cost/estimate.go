@@ -41,6 +41,10 @@ type Job struct {
 	MaxTokens, MergeMaxTokens, MergeBudget int
 	// NoMerge is a job of descriptions only: no merge request.
 	NoMerge bool
+	// AskAgain is set when the summary may be asked for once more (an
+	// answer in the user's schema that did not validate): the final merge
+	// again, with the answer it replaces.
+	AskAgain bool
 }
 
 // Estimate prices the job on model m. Image tokens follow m's own rule;
@@ -58,6 +62,9 @@ func (j Job) Estimate(m Model, known bool) Estimate {
 	merges, notes := mergePlan(chunks, j.MaxTokens, j.MergeBudget)
 	if j.NoMerge {
 		merges, notes = 0, 0
+	}
+	if j.AskAgain && merges > 0 { // the final merge carries at most a budget of notes
+		merges, notes = merges+1, notes+min(notes, j.MergeBudget)+j.MergeMaxTokens
 	}
 	e.TextTokens += notes + merges*(j.MergePrompt/4+10)
 	e.chunkRequests, e.mergeRequests = chunks, merges

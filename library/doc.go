@@ -9,7 +9,11 @@
 // answers); and the frames a selection (plan) kept, by fingerprint and
 // selection settings, so summarize afterwards decodes only those. A run
 // of the same video with the same settings is rendered from here without
-// decoding or asking anything.
+// decoding or asking anything. Everything runs produced
+// (descriptions, speech, narration, summaries, on-screen text) is in a
+// full-text index (SQLite FTS5, search.go) kept in step in the same
+// transactions; questions asked of the library are kept with the runs
+// they drew on (answers.go).
 //
 // The database runs in WAL mode with a busy timeout, so concurrent runs
 // wait for each other rather than fail; its schema is versioned

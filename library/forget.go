@@ -76,6 +76,11 @@ func (l *Library) Check(ctx context.Context) error {
 		{"runs without all their chunks", `SELECT COUNT(*) FROM runs r WHERE chunk_count != (SELECT COUNT(*) FROM chunks c WHERE c.run_id = r.id)`},
 		{"chunks without frames", `SELECT COUNT(*) FROM chunks c WHERE NOT EXISTS (SELECT 1 FROM frames f WHERE f.run_id = c.run_id AND f.chunk_seq = c.seq)`},
 		{"complete runs without a summary", `SELECT COUNT(*) FROM runs WHERE status = 'complete' AND (summary = '' OR chunk_count = 0)`},
+		{"descriptions missing from the search index", `SELECT COUNT(*) FROM chunks c WHERE description != '' AND NOT EXISTS
+	(SELECT 1 FROM search_docs d WHERE d.run_id = c.run_id AND d.kind = 'note' AND d.start_s = c.start_s)`},
+	}
+	if _, err := l.db.ExecContext(ctx, `INSERT INTO search_fts (search_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
+		return fmt.Errorf("search index: %w", err)
 	}
 	for _, c := range checks {
 		if err := l.db.QueryRowContext(ctx, c.query).Scan(&n); err != nil {

@@ -65,15 +65,15 @@ func (l *Library) Load(ctx context.Context, id int64) (Stored, error) {
 func loadRun(ctx context.Context, tx *sql.Tx, id int64, s *Stored) error {
 	r := &s.Result
 	var warnings, probe, extra string
-	var estimate sql.NullString
+	var estimate, structured sql.NullString
 	err := tx.QueryRowContext(ctx, `
 SELECT r.video_id, v.fingerprint, v.probe, r.status, r.settings, r.input_path, r.duration_s, r.width, r.height, r.codec,
 	r.model, r.detail, r.mode, r.frames_sampled, r.frames_kept, r.frames_dropped, r.requests, r.prompt_tokens,
-	r.completion_tokens, r.cached_answers, r.cost_usd, r.saved_usd, r.partial, r.summary, r.warnings, r.estimate, r.extra
+	r.completion_tokens, r.cached_answers, r.cost_usd, r.saved_usd, r.partial, r.summary, r.warnings, r.estimate, r.extra, r.structured
 FROM runs r JOIN videos v ON v.id = r.video_id WHERE r.id = ?`, id).Scan(
 		&s.VideoID, &s.Fingerprint, &probe, &s.Status, &s.Settings, &r.Video.Path, &r.Video.Duration, &r.Video.Width, &r.Video.Height, &r.Video.Codec,
 		&r.Model, &r.Detail, &r.Mode, &r.Frames.Sampled, &r.Frames.Kept, &r.Frames.Dropped, &r.Usage.Requests, &r.Usage.PromptTokens,
-		&r.Usage.CompletionTokens, &r.Usage.Cached, &r.Usage.CostUSD, &s.SavedUSD, &r.Partial, &r.Summary, &warnings, &estimate, &extra)
+		&r.Usage.CompletionTokens, &r.Usage.Cached, &r.Usage.CostUSD, &s.SavedUSD, &r.Partial, &r.Summary, &warnings, &estimate, &extra, &structured)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("no run %d in the library", id)
 	}
@@ -92,6 +92,9 @@ FROM runs r JOIN videos v ON v.id = r.video_id WHERE r.id = ?`, id).Scan(
 	}
 	if err := loadExtra(extra, r); err != nil {
 		return fmt.Errorf("run %d: %w", id, err)
+	}
+	if structured.Valid {
+		r.Structured = json.RawMessage(structured.String)
 	}
 	if estimate.Valid {
 		r.Estimate = new(cost.Estimate)
@@ -158,12 +161,16 @@ func loadExtras(ctx context.Context, tx *sql.Tx, id int64, r *summarize.Result) 
 	if err != nil {
 		return err
 	}
-	return each(ctx, tx, `SELECT start_s, end_s, part, reason FROM incomplete_parts WHERE run_id = ? ORDER BY seq`, id, func(rs *sql.Rows) error {
+	err = each(ctx, tx, `SELECT start_s, end_s, part, reason FROM incomplete_parts WHERE run_id = ? ORDER BY seq`, id, func(rs *sql.Rows) error {
 		var p summarize.Incomplete
 		err := rs.Scan(&p.Start, &p.End, &p.Part, &p.Reason)
 		r.Incomplete = append(r.Incomplete, p)
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	return loadScreenText(ctx, tx, id, r)
 }
 
 // querier is a database or a transaction.
@@ -177,6 +184,11 @@ func each(ctx context.Context, q querier, query string, arg any, fn func(*sql.Ro
 	if arg == nil {
 		args = nil
 	}
+	return eachArgs(ctx, q, query, args, fn)
+}
+
+// eachArgs calls fn for every row of query, with args.
+func eachArgs(ctx context.Context, q querier, query string, args []any, fn func(*sql.Rows) error) error {
 	rs, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err

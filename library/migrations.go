@@ -141,7 +141,10 @@ CREATE TABLE unusable (
 	// it covered, its whole usage (transcription, what the cache saved),
 	// and whether it made a summary at all.
 	`ALTER TABLE runs ADD COLUMN extra TEXT NOT NULL DEFAULT '{}';`,
-	// 3: the frames a selection kept (plan, frames, summarize), so that a
+	// 3: search, on-screen text, structured summaries, answers:
+	// migration3_search.go.
+	migration3,
+	// 4: the frames a selection kept (plan, frames, summarize), so that a
 	// later run of the same video with the same selection settings decodes
 	// only those frames again (see Selection).
 	`

@@ -117,13 +117,13 @@ func insertRun(ctx context.Context, tx *sql.Tx, video int64, r Run) (int64, erro
 INSERT INTO runs (video_id, settings_key, settings, status, error, started_at, finished_at, input_path,
 	duration_s, width, height, codec, model, detail, mode, frames_sampled, frames_kept, frames_dropped,
 	requests, prompt_tokens, completion_tokens, cached_answers, cost_usd, saved_usd, partial, summary,
-	warnings, estimate, chunk_count, extra)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	warnings, estimate, chunk_count, extra, structured)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 RETURNING id`,
 		video, r.SettingsKey, string(r.Settings), string(r.Status), r.Error, stamp(r.Started), stamp(r.Finished), v.Path,
 		v.Duration, v.Width, v.Height, v.Codec, res.Model, res.Detail, res.Mode, f.Sampled, f.Kept, f.Dropped,
 		u.Requests, u.PromptTokens, u.CompletionTokens, u.Cached, u.CostUSD, r.SavedUSD, res.Partial, res.Summary,
-		string(warnings), estimate, len(res.Chunks), extraOf(res)).Scan(&id)
+		string(warnings), estimate, len(res.Chunks), extraOf(res), nullText(res.Structured)).Scan(&id)
 	return id, err
 }
 
@@ -158,7 +158,7 @@ func insertParts(ctx context.Context, tx *sql.Tx, run int64, r Run) error {
 	for _, k := range r.CacheKeys {
 		rows = append(rows, row{`INSERT OR IGNORE INTO cache_keys (run_id, key) VALUES (?, ?)`, []any{run, k}})
 	}
-	return insertRows(ctx, tx, rows)
+	return insertRows(ctx, tx, append(rows, searchRows(run, res)...))
 }
 
 // row is one statement and its arguments.

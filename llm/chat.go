@@ -30,19 +30,19 @@ func (c *Client) Chat(ctx context.Context, r ChatRequest) (Answer, error) {
 		return Answer{}, err
 	}
 	noteKey(ctx, key)
-	if a, ok := ca.getChat(key); ok {
+	if a, ok := ca.getChat(key); ok && r.keep(a.Text) {
 		return a, nil
 	}
 	lk, err := ca.lock(ctx, key)
 	if err != nil {
 		return Answer{}, err
 	}
-	if a, ok := ca.getChat(key); ok { // answered by another process while we waited
+	if a, ok := ca.getChat(key); ok && r.keep(a.Text) { // answered by another process while we waited
 		lk.release(true)
 		return a, nil
 	}
 	a, resp, err := c.answer(ctx, r, req)
-	stored := err == nil && a.Complete() && ca.putChat(key, resp)
+	stored := err == nil && a.Complete() && r.keep(a.Text) && ca.putChat(key, resp)
 	lk.release(stored)
 	return a, err
 }

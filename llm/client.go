@@ -35,6 +35,9 @@ type Config struct {
 	// TokenParam names the token-limit field: TokenParamAuto picks by model
 	// family; TokenParamMax or TokenParamCompletion force one.
 	TokenParam string
+	// SchemaMode is how answers in a JSON schema are asked for:
+	// SchemaAuto picks by provider and model (see Config.SchemaModeOf).
+	SchemaMode string
 	// Timeout limits each attempt; 0 means none.
 	Timeout time.Duration
 	// MaxRetries is how many times a retryable failure is tried again.

@@ -55,7 +55,62 @@ func (c *Client) toOpenAI(r ChatRequest) openai.ChatCompletionRequest {
 		req.Temperature = *t
 	}
 	setTokenLimit(&req, r.MaxTokens, c.cfg.TokenParam)
+	c.cfg.setFormat(&req, r.Format)
 	return req
+}
+
+// How an answer in a JSON schema is asked for, for Config.SchemaMode.
+const (
+	SchemaAuto       = ""            // json_schema where the provider takes it, else json_object
+	SchemaJSONSchema = "json_schema" // response_format json_schema (OpenAI's structured outputs; vLLM, Ollama, LM Studio take it too)
+	SchemaJSONObject = "json_object" // JSON mode, with the schema in the system prompt
+	SchemaPrompt     = "prompt"      // the schema in the system prompt only, for servers that know neither
+)
+
+// structuredModel matches the OpenAI models that take response_format
+// json_schema (structured outputs); notStructured the ones among them
+// that came before it.
+var (
+	structuredModel = regexp.MustCompile(`^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|o1|o3|o4)`)
+	notStructured   = regexp.MustCompile(`^(o1-mini|o1-preview|gpt-4o-2024-05-13)`)
+)
+
+// SchemaModeOf is how an answer in a JSON schema is asked of model:
+// SchemaMode as configured, or by provider and model: json_schema on
+// OpenAI's own API and Azure OpenAI for the models that take it, JSON
+// mode with the schema in the prompt everywhere else (every
+// OpenAI-compatible server knows JSON mode; a server that knows
+// json_schema can be told so).
+func (cfg Config) SchemaModeOf(model string) string {
+	if cfg.SchemaMode != SchemaAuto {
+		return cfg.SchemaMode
+	}
+	name := strings.ToLower(model)
+	if i := strings.LastIndex(name, "/"); i >= 0 {
+		name = name[i+1:]
+	}
+	openAI := cfg.Azure != nil || cfg.BaseURL == "" || strings.Contains(strings.ToLower(cfg.BaseURL), "://api.openai.com")
+	if openAI && structuredModel.MatchString(name) && !notStructured.MatchString(name) {
+		return SchemaJSONSchema
+	}
+	return SchemaJSONObject
+}
+
+// setFormat asks for an answer in f's schema, as the provider takes it.
+func (cfg Config) setFormat(req *openai.ChatCompletionRequest, f *Format) {
+	if f == nil {
+		return
+	}
+	mode := cfg.SchemaModeOf(req.Model)
+	switch mode {
+	case SchemaJSONSchema:
+		req.ResponseFormat = &openai.ChatCompletionResponseFormat{Type: openai.ChatCompletionResponseFormatTypeJSONSchema,
+			JSONSchema: &openai.ChatCompletionResponseFormatJSONSchema{Name: f.Name, Schema: f.Schema, Strict: f.Strict}}
+		return
+	case SchemaJSONObject:
+		req.ResponseFormat = &openai.ChatCompletionResponseFormat{Type: openai.ChatCompletionResponseFormatTypeJSONObject}
+	}
+	req.Messages[0].Content += "\n\nAnswer with one JSON document and nothing else, valid against this JSON Schema:\n" + string(f.Schema)
 }
 
 // bodyFields are the top-level JSON fields the transport sets in every

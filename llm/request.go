@@ -2,6 +2,7 @@ package llm
 
 import (
 	"encoding/base64"
+	"encoding/json"
 
 	openai "github.com/sashabaranov/go-openai"
 )
@@ -25,7 +26,25 @@ type ChatRequest struct {
 	// Hooks, when set, hear of the request reaching the server (never of
 	// an answer from the cache), for progress displays.
 	Hooks *Hooks
+	// Format, when set, asks for one JSON document in a schema; how each
+	// provider is asked is a quirk (quirks.go, Config.SchemaModeOf).
+	Format *Format
+	// Keep, when set, says whether an answer may be cached: one it
+	// refuses (a structured answer that does not validate, say) is
+	// returned all the same, but never stored, so asking again asks anew.
+	Keep func(text string) bool
 }
+
+// Format is a JSON Schema the answer must follow.
+type Format struct {
+	Name   string          // a-z, A-Z, 0-9, _ and -, at most 64 characters
+	Schema json.RawMessage // the schema
+	// Strict says the schema keeps strict mode's rules (every object
+	// closed, every property required), so the server may enforce it.
+	Strict bool
+}
+
+func (r ChatRequest) keep(text string) bool { return r.Keep == nil || r.Keep(text) }
 
 // Part is a piece of the user's turn: Text, or an image when Image is set.
 type Part struct {

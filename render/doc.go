@@ -5,6 +5,8 @@
 //
 // Text from outside (model answers, file names) is untrusted: it is
 // cleaned with textsafe and then escaped for the format (Markdown, HTML,
-// subtitles) here. render sits on top: it may import summarize, narrate,
+// subtitles) here. It also renders search hits (text or JSON) and answers
+// (Markdown, JSON, an HTML report with the frames of the second look).
+// render sits on top: it may import summarize, narrate, ask, library,
 // cost, llm and the stages, and nothing imports it but front ends.
 package render

@@ -33,11 +33,7 @@ func resultMarkdown(b *strings.Builder, r summarize.Result) {
 	for _, w := range r.Warnings {
 		fmt.Fprintf(b, "> Warning: %s\n\n", mdText(w))
 	}
-	if r.DescriptionsOnly && r.Summary == "" {
-		b.WriteString("> No summary: this run made subtitles of the descriptions (--format srt or vtt), so no merge request was paid for. Run summarize with --format md for one.\n\n")
-	} else {
-		fmt.Fprintf(b, "%s\n\n", mdText(r.Summary))
-	}
+	summaryMarkdown(b, r)
 	if len(r.Incomplete) > 0 {
 		b.WriteString("> **INCOMPLETE**: the model did not finish these parts:\n")
 		for _, p := range r.Incomplete {
@@ -70,6 +66,19 @@ func resultMarkdown(b *strings.Builder, r summarize.Result) {
 		b.WriteString("\n")
 	}
 	fmt.Fprintf(b, "---\nUsage: %s\n", usageText(r.Usage))
+}
+
+// summaryMarkdown writes the summary itself: the document in the user's
+// schema, or the text, or why a run of descriptions only has none.
+func summaryMarkdown(b *strings.Builder, r summarize.Result) {
+	switch {
+	case r.Structured != nil:
+		fmt.Fprintf(b, "```json\n%s\n```\n\n", jsonBlock(r.Structured))
+	case r.DescriptionsOnly && r.Summary == "":
+		b.WriteString("> No summary: this run made subtitles of the descriptions (--format srt or vtt), so no merge request was paid for. Run summarize with --format md for one.\n\n")
+	default:
+		fmt.Fprintf(b, "%s\n\n", mdText(r.Summary))
+	}
 }
 
 // estimateLine puts the estimate made before the run beside what it took.

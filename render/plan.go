@@ -23,6 +23,18 @@ type Plan struct {
 	Transcription *cost.TranscriptionCost `json:"transcription,omitempty"`
 	// Narration is set when the run speaks its narration (--speak).
 	Narration *cost.Narration `json:"narration,omitempty"`
+	// OCR is set when the run reads the text on the kept frames.
+	OCR *OCRPlan `json:"ocr,omitempty"`
+}
+
+// OCRPlan is what reading the text on the kept frames (--ocr) will take,
+// from the time one frame took here.
+type OCRPlan struct {
+	Frames   int     `json:"frames"`            // kept frames with pixels of their own: the ones read
+	PerFrame float64 `json:"seconds_per_frame"` // measured: decoding at full resolution and reading
+	Measured int     `json:"measured_on"`       // frames timed
+	Workers  int     `json:"workers"`           // read at once
+	Seconds  float64 `json:"seconds"`           // all of them, beside decoding
 }
 
 func planText(b *strings.Builder, p Plan) {
@@ -47,6 +59,10 @@ func planText(b *strings.Builder, p Plan) {
 	}
 	if n := p.Narration; n != nil {
 		narrationText(b, *n)
+	}
+	if o := p.OCR; o != nil {
+		fmt.Fprintf(b, "ocr: %d frames to read, %.2f s each (measured on %d), %d at once: about %.1f s, beside decoding\n",
+			o.Frames, o.PerFrame, o.Measured, o.Workers, o.Seconds)
 	}
 	for _, warn := range p.Warnings {
 		fmt.Fprintf(b, "warning: %s\n", warn)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/vidskim/vidskim/ask"
 	"github.com/vidskim/vidskim/summarize"
 )
 
@@ -45,7 +46,11 @@ func Write(w io.Writer, f Format, doc any) error {
 			subtitles(&b, f, summarize.Readable(cues), note)
 		}
 	case HTML:
-		err = html(&b, doc)
+		if a, ok := doc.(ask.Result); ok {
+			err = answerHTML(&b, a)
+		} else {
+			err = html(&b, doc)
+		}
 	default:
 		err = fmt.Errorf("render: unknown format %q", f)
 	}
@@ -88,6 +93,10 @@ func prose(b *strings.Builder, f Format, doc any) error {
 		return only(f, Text, doc, func() { tableText(b, d) })
 	case PlanTotal:
 		return only(f, Text, doc, func() { planTotalText(b, d) })
+	case ask.Result:
+		return only(f, Markdown, doc, func() { askMarkdown(b, d) })
+	case Search:
+		return only(f, Text, doc, func() { searchText(b, d) })
 	}
 	return unsupported(f, doc)
 }

@@ -95,3 +95,11 @@ func usageText(u summarize.Usage) string {
 	}
 	return b.String() + "."
 }
+
+// IsAre is the verb of n things: "is" for one, "are" otherwise.
+func IsAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}

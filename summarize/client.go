@@ -66,6 +66,12 @@ func (u *Usage) count(a llm.Answer) {
 	}
 }
 
+// Add counts one answer, as the pipeline does its own.
+func (u *Usage) Add(a llm.Answer) { u.count(a) }
+
+// Merge adds o.
+func (u *Usage) Merge(o Usage) { u.merge(o) }
+
 func (u *Usage) merge(o Usage) {
 	u.Requests += o.Requests
 	u.PromptTokens += o.PromptTokens
@@ -100,6 +106,8 @@ type caller struct {
 	transcript *transcriptSlot
 	// slots, when set, is the request pool shared with other runs.
 	slots *semaphore.Weighted
+	// screen, when set, is the text read on each kept frame.
+	screen *screenSlot
 	// onRequest, when set, hears of every request when it ends.
 	onRequest func(RequestInfo)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/vidskim/vidskim/cost"
 	"github.com/vidskim/vidskim/extract"
 	"github.com/vidskim/vidskim/llm"
+	"github.com/vidskim/vidskim/schema"
 )
 
 // Options configures the model requests. The zero value asks
@@ -48,6 +49,9 @@ type Options struct {
 	// Pricing is the model table entry, for estimates (rate pacing, the
 	// run's cost); nil means the GPT-4o rule and no price.
 	Pricing *cost.Model
+	// Schema, when set, is the JSON Schema the summary must follow: it is
+	// asked for in it, validated, and asked once more when invalid.
+	Schema *schema.Schema
 	// DescriptionsOnly describes the chunks and makes no summary: no
 	// merge request is sent (subtitles of the descriptions need none).
 	DescriptionsOnly bool
@@ -195,6 +199,15 @@ func describeOne(ctx context.Context, k *caller, opts Options, ch chunk.Chunk) (
 	}
 	for _, im := range ch.Images {
 		parts = append(parts, llm.Text(im.Label()), llm.ImagePart(im.JPEG, string(opts.Detail)))
+		text, since, err := k.screen.text(ctx, im.Time)
+		switch {
+		case err != nil:
+			return Note{}, llm.Answer{}, err
+		case text != "" && since < im.Time:
+			parts = append(parts, llm.Text("Text on screen at "+im.Label()+": the same as at ["+extract.Clock(since)+"]."))
+		case text != "":
+			parts = append(parts, llm.Text("Text on screen at "+im.Label()+", read at full resolution:\n"+text))
+		}
 	}
 	req := llm.ChatRequest{Model: opts.Model, System: opts.system("chunk"), User: parts, MaxTokens: opts.MaxTokens}
 	req.Tokens = opts.requestTokens(req, ch.Images)

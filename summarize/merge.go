@@ -2,10 +2,12 @@ package summarize
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/vidskim/vidskim/extract"
 	"github.com/vidskim/vidskim/llm"
+	"github.com/vidskim/vidskim/schema"
 )
 
 // Merge turns the notes into one summary with text-only requests. Notes
@@ -21,10 +23,11 @@ func Merge(ctx context.Context, c Client, opts Options, notes []Note) (string, U
 // merged is what merging produced: the summary, the usage, why the final
 // answer ended when it was not finished, and which rounds were cut.
 type merged struct {
-	text   string
-	usage  Usage
-	reason string
-	cut    []Incomplete
+	text       string
+	structured json.RawMessage // the summary in Options.Schema
+	usage      Usage
+	reason     string
+	cut        []Incomplete
 }
 
 func merge(ctx context.Context, k *caller, opts Options, notes []Note) (merged, error) {
@@ -38,7 +41,11 @@ func merge(ctx context.Context, k *caller, opts Options, notes []Note) (merged, 
 		for _, g := range groups {
 			start, end := g[0].Start, g[len(g)-1].End
 			part := fmt.Sprintf("merge round %d %s-%s", round, extract.Clock(start), extract.Clock(end))
-			a, err := mergeRequest(ctx, k, opts, part, opts.system("partial"), g, start, end+1)
+			req, err := mergeRequest(ctx, k, opts, opts.system("partial"), g, start, end+1)
+			var a llm.Answer
+			if err == nil {
+				a, err = k.ask(ctx, part, req)
+			}
 			m.usage.count(a)
 			if err != nil {
 				return m, fmt.Errorf("merge round %d: %w", round, err)
@@ -50,8 +57,7 @@ func merge(ctx context.Context, k *caller, opts Options, notes []Note) (merged, 
 		}
 		notes = next
 	}
-	a, err := mergeRequest(ctx, k, opts, "merge", opts.system("merge"), notes, 0, 1e12)
-	m.usage.count(a)
+	a, err := finalMerge(ctx, k, opts, notes, &m)
 	if err != nil {
 		return m, fmt.Errorf("merge: %w", err)
 	}
@@ -65,12 +71,38 @@ func merge(ctx context.Context, k *caller, opts Options, notes []Note) (merged, 
 	return m, nil
 }
 
-// mergeRequest merges notes, with the speech from..to when it fits.
-func mergeRequest(ctx context.Context, k *caller, opts Options, part, system string, notes []Note, from, to float64) (llm.Answer, error) {
+// finalMerge writes the summary; in the user's schema, validated and
+// asked again once when invalid, when there is one.
+func finalMerge(ctx context.Context, k *caller, opts Options, notes []Note, m *merged) (llm.Answer, error) {
+	req, err := mergeRequest(ctx, k, opts, opts.system("merge"), notes, 0, 1e12)
+	if err != nil {
+		return llm.Answer{}, err
+	}
+	if opts.Schema == nil {
+		a, err := k.ask(ctx, "merge", req)
+		m.usage.count(a)
+		return a, err
+	}
+	req.System += "\n\nWrite the summary as the JSON document the user's schema describes, filling its fields from the notes only."
+	send := func(ctx context.Context, r llm.ChatRequest) (llm.Answer, error) { return k.ask(ctx, "merge", r) }
+	answers, doc, err := schema.Ask(ctx, send, req, opts.Schema)
+	for _, a := range answers {
+		m.usage.count(a)
+	}
+	a := answers[len(answers)-1]
+	if doc != nil {
+		a.Text, m.structured = string(doc), doc
+	}
+	return a, err
+}
+
+// mergeRequest is the request that merges notes, with the speech from..to
+// when it fits.
+func mergeRequest(ctx context.Context, k *caller, opts Options, system string, notes []Note, from, to float64) (llm.ChatRequest, error) {
 	text := formatNotes(notes)
 	segs, err := k.transcript.wait(ctx)
 	if err != nil {
-		return llm.Answer{}, err
+		return llm.ChatRequest{}, err
 	}
 	// The whole transcript goes along when it fits beside the notes, so
 	// the summary can quote what was said; otherwise the notes (which
@@ -80,7 +112,7 @@ func mergeRequest(ctx context.Context, k *caller, opts Options, part, system str
 	}
 	req := llm.ChatRequest{Model: opts.Model, System: system, User: []llm.Part{llm.Text(text)}, MaxTokens: opts.MergeMaxTokens}
 	req.Tokens = opts.requestTokens(req, nil)
-	return k.ask(ctx, part, req)
+	return req, nil
 }
 
 // estimateTokens is a conservative count for English text: four

@@ -41,6 +41,8 @@ type Config struct {
 	// request (chunks, merges, transcription) holds one slot while it is
 	// out, so runs of many videos at once stay within one limit.
 	Slots *semaphore.Weighted
+	// OCR, when set, reads the text on every kept frame (screen.go).
+	OCR *OCRConfig
 	// OnRequest, when set, hears of every chat request when it ends (for
 	// a verbose log). It is called from several goroutines at once.
 	OnRequest func(RequestInfo)
@@ -75,7 +77,7 @@ func Run(ctx context.Context, c Client, v extract.Video, cfg Config, log *slog.L
 	cfg.Dedupe.OnFrame = k.progress.frame
 	st, err := runStages(ctx, k, v, cfg)
 	k.progress.update(func(p *Progress) { p.Done, p.Stopped, p.Skipped = err == nil, err != nil, st.xs.Skipped })
-	res := st.result(v, cfg)
+	res := st.result(v, cfg, k.screen)
 	if err != nil {
 		return res, err
 	}
@@ -112,9 +114,14 @@ func runStages(ctx context.Context, k *caller, v extract.Video, cfg Config) (*st
 		st.xs, st.ds, err = selectFrames(gctx, v, cfg, kept)
 		return err
 	})
+	var toChunk <-chan extract.Frame = kept
+	if cfg.OCR != nil {
+		k.screen = newScreenSlot()
+		toChunk = readScreens(gctx, g, v, cfg, kept, k.screen)
+	}
 	g.Go(func() error {
 		defer close(chunks)
-		return chunk.Run(gctx, cfg.Chunk, kept, chunks)
+		return chunk.Run(gctx, cfg.Chunk, toChunk, chunks)
 	})
 	if cfg.Transcribe != nil {
 		k.transcript = newTranscriptSlot()
@@ -140,7 +147,7 @@ func runStages(ctx context.Context, k *caller, v extract.Video, cfg Config) (*st
 	return st, g.Wait()
 }
 
-func (st *stages) result(v extract.Video, cfg Config) Result {
+func (st *stages) result(v extract.Video, cfg Config, screen *screenSlot) Result {
 	res := newResult(v, cfg, st.xs, st.ds, st.d)
 	res.Images, res.Transcript = st.images, st.transcript
 	res.Usage.merge(st.transcribed)
@@ -148,6 +155,10 @@ func (st *stages) result(v extract.Video, cfg Config) Result {
 	res.DescriptionsOnly = cfg.Model.DescriptionsOnly
 	if st.transcriptNote != "" {
 		res.Warnings = append(res.Warnings, st.transcriptNote)
+	}
+	var note string
+	if res.ScreenText, note = screen.results(cfg.Chunk.End); note != "" {
+		res.Warnings = append(res.Warnings, note)
 	}
 	return res
 }
@@ -172,7 +183,7 @@ func finish(ctx context.Context, k *caller, v extract.Video, cfg Config, res Res
 			return res, err
 		}
 	}
-	res.Summary = m.text
+	res.Summary, res.Structured = m.text, m.structured
 	if m.reason != "" {
 		m.cut = append(m.cut, Incomplete{Start: 0, End: round3(cfg.Chunk.End), Part: PartSummary, Reason: m.reason})
 	}

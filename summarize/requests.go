@@ -1,6 +1,7 @@
 package summarize
 
 import (
+	"context"
 	"errors"
 	"time"
 
@@ -38,4 +39,23 @@ func (k *caller) tell(part string, req llm.ChatRequest, a llm.Answer, err error,
 		info.Retries = ae.Attempts - 1
 	}
 	k.onRequest(info)
+}
+
+// Told is c telling on of each chat request when it ends, as a run's own
+// requests are told, named by part; c itself when on is nil. Other front
+// ends of the model (questions) log through it.
+func Told(c Client, on func(RequestInfo), part func(llm.ChatRequest) string) Client {
+	if on == nil {
+		return c
+	}
+	return told{k: &caller{c: c, onRequest: on}, part: part}
+}
+
+type told struct {
+	k    *caller
+	part func(llm.ChatRequest) string
+}
+
+func (t told) Chat(ctx context.Context, req llm.ChatRequest) (llm.Answer, error) {
+	return t.k.ask(ctx, t.part(req), req)
 }

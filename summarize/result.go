@@ -1,6 +1,7 @@
 package summarize
 
 import (
+	"encoding/json"
 	"math"
 
 	"github.com/vidskim/vidskim/cost"
@@ -35,6 +36,11 @@ type Result struct {
 	Script []Cue `json:"script,omitempty"`
 	// Estimate is what the run was expected to cost, beside Usage.
 	Estimate *cost.Estimate `json:"estimate,omitempty"`
+	// Structured is the summary as JSON in the user's schema (--schema);
+	// Summary then holds the same text.
+	Structured json.RawMessage `json:"structured,omitempty"`
+	// ScreenText is the text read on kept frames (--ocr), in time order.
+	ScreenText []FrameText `json:"screen_text,omitempty"`
 	// Range is the stretch of the video the run covered (--start and
 	// --end; the whole video when neither is given).
 	Range *TimeRange `json:"range,omitempty"`
@@ -77,6 +83,15 @@ func (p Incomplete) String() string {
 		return "summary " + why
 	}
 	return extract.Clock(p.Start) + "-" + extract.Clock(p.End) + " " + p.Part + " " + why
+}
+
+// FrameText is the text read on a kept frame, and how long it stayed on
+// screen: until the next kept frame that shows something else (or the
+// end of the range).
+type FrameText struct {
+	Time float64 `json:"time_s"`
+	End  float64 `json:"end_s"`
+	Text string  `json:"text"`
 }
 
 // ReportImage is a kept frame for the HTML report.

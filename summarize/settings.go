@@ -47,6 +47,8 @@ type Settings struct {
 	Prompts          string              `json:"prompts_sha256"` // this mode's system prompts as sent
 	Pricing          *cost.Model         `json:"pricing,omitempty"`
 	Transcribe       *TranscribeSettings `json:"transcribe,omitempty"`
+	OCR              *OCRSettings        `json:"ocr,omitempty"`
+	Schema           string              `json:"schema_sha256,omitempty"`
 	// DescriptionsOnly runs have no summary: such a run never stands in
 	// for one that needs it.
 	DescriptionsOnly bool `json:"descriptions_only,omitempty"`
@@ -75,6 +77,12 @@ func (cfg Config) Settings() Settings {
 		Model: m.Model, Detail: string(m.Detail), MaxTokens: m.MaxTokens, MergeMaxTokens: m.MergeMaxTokens,
 		MergeBudget: m.MergeBudget, Mode: string(m.Mode), Prompt: m.Prompt, Prompts: hex.EncodeToString(prompts[:]),
 		Pricing: m.Pricing, DescriptionsOnly: m.DescriptionsOnly}
+	if o := cfg.OCR; o != nil {
+		s.OCR = &OCRSettings{Lang: o.Options.Lang}
+	}
+	if m.Schema != nil {
+		s.Schema = m.Schema.Digest()
+	}
 	if t := cfg.Transcribe; t != nil {
 		s.Transcribe = &TranscribeSettings{Model: t.Options.Model, Overlap: t.Options.Overlap, Bitrate: t.Audio.Bitrate, MaxBytes: t.Audio.MaxBytes,
 			USDPerMinute: t.Options.USDPerMinute}

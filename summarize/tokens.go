@@ -40,10 +40,15 @@ func (o Options) Job(v extract.Video, n, perRequest int) cost.Job {
 	}
 	long, short := o.Detail.Budget()
 	w, h := extract.FitSize(v.Width, v.Height, long, short)
-	return cost.Job{
+	j := cost.Job{
 		Frames: cost.Sizes(n, w, h), PerRequest: perRequest, Detail: o.Detail,
 		ChunkPrompt: len(o.system("chunk")), MergePrompt: len(o.system("merge")),
 		MaxTokens: o.MaxTokens, MergeMaxTokens: o.MergeMaxTokens, MergeBudget: o.MergeBudget,
 		NoMerge: o.DescriptionsOnly,
 	}
+	if o.Schema != nil { // the schema may go in the prompt, and an invalid summary is asked again
+		j.MergePrompt += len(o.Schema.Format().Schema) + 200
+		j.AskAgain = true
+	}
+	return j
 }

@@ -45,6 +45,7 @@ func (s *Server) check(req *Request, r *http.Request, raw []byte) {
 	for _, m := range msgs {
 		s.checkMessage(req, m, bad)
 	}
+	checkFormat(req, bad)
 	if s.MaxImages > 0 && len(req.Images) > s.MaxImages {
 		bad("%d images, more than the limit of %d", len(req.Images), s.MaxImages)
 	}

@@ -8,7 +8,10 @@
 // can also misbehave as hostile servers and broken networks do (hostile.go:
 // redirects, echoed credentials, huge bodies, gzip bombs, bodies cut
 // mid-way or stalled, HTML or broken JSON with status 200), and RefusedURL
-// is an address where nothing listens.
+// is an address where nothing listens. A response_format is held to what
+// OpenAI enforces (format.go). NeedFFmpeg,
+// NeedTesseract and DrawtextFont skip a test for a missing tool on a
+// developer machine and fail it in CI.
 //
 // It speaks raw JSON, so the tests check what really goes over the wire; it
 // must not import go-openai nor any other vidskim package.
