@@ -1,12 +1,13 @@
 # vidskim: see README.md. `make demo` and `make test` both install what is
 # missing first (Debian/Ubuntu: apt-get, with sudo when not root): ffmpeg,
-# tesseract with its English data (--ocr), and the DejaVu font the OCR tests
-# draw words with.
+# tesseract with its English data (--ocr), the DejaVu font the OCR tests
+# draw words with, and chromium, which the browser tests of vidskim serve
+# drive.
 GO    ?= go
 VIDEO ?= testdata/sample.mp4
 SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build test lint bench demo fuzz clean report-check
+.PHONY: all deps build test lint bench demo fuzz clean report-check serve-screenshot
 
 all: build
 
@@ -15,6 +16,7 @@ deps:
 	{ command -v ffmpeg && command -v ffprobe; } >/dev/null 2>&1 || missing="$$missing ffmpeg"; \
 	tesseract --list-langs 2>/dev/null | grep -x eng >/dev/null || missing="$$missing tesseract-ocr tesseract-ocr-eng"; \
 	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing$$missing with apt-get"; \
 		$(SUDO) apt-get update -qq && \
@@ -22,6 +24,7 @@ deps:
 	fi
 	@ffmpeg -hide_banner -version | head -n 1
 	@tesseract --version 2>&1 | head -n 1
+	@chromium --version 2>/dev/null | head -n 1
 
 build:
 	$(GO) build -buildvcs=auto -o vidskim .  # records the commit for vidskim --version
@@ -67,6 +70,12 @@ report-check: deps
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	VIDSKIM_SCREENSHOT=$(CURDIR)/report.png $(GO) test -count=1 -run TestHTMLReport .
 	@echo "screenshot: report.png"
+
+# Takes the README's screenshot of the video page of vidskim serve
+# (docs/serve-video.png), in the browser test, after its ask.
+serve-screenshot: deps
+	VIDSKIM_SERVE_SCREENSHOT=$(CURDIR)/docs/serve-video.png $(GO) test -count=1 -run TestServeInBrowser .
+	@echo "screenshot: docs/serve-video.png"
 
 fuzz:
 	$(GO) test ./extract -run '^$$' -fuzz FuzzParseProbe -fuzztime 30s

@@ -41,7 +41,9 @@ func newApp(argv []string, stdout, stderr io.Writer) *cli.App {
 			},
 			searchCommand(stdout, stderr),
 			askCommand(stdout, stderr),
-			libraryCommand(stdout),
+			libraryCommand(stdout, stderr),
+			batchCommand(stdout, stderr),
+			serveCommand(stdout, stderr),
 			{
 				Name:   "config",
 				Usage:  "print the effective settings of summarize (flags, env, config file, defaults), keys masked",

@@ -145,19 +145,25 @@ func libraryVideos(c *cli.Context, s *session) ([]ask.Video, error) {
 		if err != nil {
 			return nil, err
 		}
-		v := ask.Video{N: len(vs) + 1, Name: st.Result.Video.Path, Run: id, Result: st.Result, From: "library"}
-		if len(st.Paths) > 0 {
-			v.Name = st.Paths[0]
-		}
-		if c.Bool("look") {
-			v.Source, _ = locateVideo(c.Context, st)
-		}
-		vs = append(vs, v)
+		vs = append(vs, storedVideo(c.Context, len(vs)+1, st, c.Bool("look")))
 	}
 	if len(vs) == 0 {
 		return nil, inputError{errors.New("the library holds no video with notes to ask about: summarize some first")}
 	}
 	return vs, nil
+}
+
+// storedVideo is stored run st as video n of a question; look finds the
+// video for the second look.
+func storedVideo(ctx context.Context, n int, st library.Stored, look bool) ask.Video {
+	v := ask.Video{N: n, Name: st.Result.Video.Path, Run: st.ID, Result: st.Result, From: "library"}
+	if len(st.Paths) > 0 {
+		v.Name = st.Paths[0]
+	}
+	if look {
+		v.Source, _ = locateVideo(ctx, st)
+	}
+	return v
 }
 
 // locateVideo finds a stored run's video where it was seen, checked by

@@ -100,6 +100,10 @@ func uniqueNames(ins []input) []string {
 	seen := map[string]bool{}
 	out := make([]string, len(ins))
 	for i, in := range ins {
+		if in.outName != "" {
+			out[i] = in.outName
+			continue
+		}
 		base := filepath.Base(in.name)
 		if u, err := url.Parse(in.name); in.url && err == nil {
 			base = path.Base(u.Path)

@@ -43,6 +43,9 @@ func askCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := checkFormat(s.format, render.Markdown, render.JSON); err != nil {
+		return err
+	}
 	o, err := askOptions(c, s, q)
 	if err != nil {
 		return err
@@ -111,11 +114,8 @@ func askInputs(c *cli.Context) (string, []input, error) {
 	return q, ins, err
 }
 
-// askOptions reads ask's own flags.
+// askOptions reads ask's own flags (serve's too).
 func askOptions(c *cli.Context, s *session, q string) (ask.Options, error) {
-	if err := checkFormat(s.format, render.Markdown, render.JSON); err != nil {
-		return ask.Options{}, err
-	}
 	sch, err := loadSchema(c)
 	if err != nil {
 		return ask.Options{}, err
@@ -145,7 +145,11 @@ func askOptions(c *cli.Context, s *session, q string) (ask.Options, error) {
 // the answer's part of it: the rest is for summarizing the videos not
 // yet known.
 func askReserve(c *cli.Context, s *session, o ask.Options) (budget, budget, error) {
-	b := budget{c.Int("max-requests"), c.Float64("max-cost")}
+	return reserveAnswer(budget{c.Int("max-requests"), c.Float64("max-cost")}, s, o)
+}
+
+// reserveAnswer is askReserve within budget b.
+func reserveAnswer(b budget, s *session, o ask.Options) (budget, budget, error) {
 	if b.requests <= 0 && b.usd <= 0 {
 		return b, budget{}, nil
 	}

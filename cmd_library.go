@@ -13,16 +13,19 @@ import (
 
 	"github.com/vidskim/vidskim/extract"
 	"github.com/vidskim/vidskim/library"
+	"github.com/vidskim/vidskim/llm"
+	"github.com/vidskim/vidskim/outfile"
 	"github.com/vidskim/vidskim/render"
+	"github.com/vidskim/vidskim/serve"
 	"github.com/vidskim/vidskim/summarize"
 )
 
 // libraryCommand is `vidskim library`: what the library remembers, shown
 // again in any format without ffmpeg or a model, forgotten, added up.
-func libraryCommand(stdout io.Writer) *cli.Command {
+func libraryCommand(stdout, stderr io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:  "library",
-		Usage: "the runs vidskim remembers: list, show, forget, stats",
+		Usage: "the runs vidskim remembers: list, show, forget, stats, import",
 		Subcommands: []*cli.Command{
 			{Name: "list", Usage: "list the videos (with duration, runs, last run, total cost), or one video's runs",
 				ArgsUsage: "[VIDEO|ID]", Flags: libraryCmdFlags("text json"), Action: func(c *cli.Context) error { return libraryList(c, stdout) }},
@@ -32,6 +35,8 @@ func libraryCommand(stdout io.Writer) *cli.Command {
 				ArgsUsage: "VIDEO|ID", Flags: append(libraryFlags()[:1], cacheDirFlag()), Action: func(c *cli.Context) error { return libraryForget(c, stdout) }},
 			{Name: "stats", Usage: "videos, hours, requests, tokens, money spent, money the cache and the library saved",
 				Flags: libraryCmdFlags("text json"), Action: func(c *cli.Context) error { return libraryStats(c, stdout) }},
+			{Name: "import", Usage: "add the runs that sharded runs recorded beside their outputs (DIR/.vidskim/runs/) to the library, each once",
+				ArgsUsage: "DIR...", Flags: libraryFlags()[:1], Action: func(c *cli.Context) error { return libraryImport(c, stdout, stderr) }},
 		},
 	}
 }
@@ -151,11 +156,35 @@ func libraryShow(c *cli.Context, stdout io.Writer) error {
 		return err
 	}
 	if format == render.HTML {
-		if st.Result.Images, err = reportFrames(c.Context, st); err != nil {
-			return err
-		}
+		return exportPage(c, lib, st, stdout)
 	}
 	return writeDoc(c.Context, "out", c.String("out"), format, st.Result, stdout, stdout)
+}
+
+// exportPage writes the video page of vidskim serve as one file: its
+// frames inline, its player reading the video where it is now.
+func exportPage(c *cli.Context, lib *library.Library, st library.Stored, stdout io.Writer) error {
+	frames, err := reportFrames(c.Context, st)
+	if err != nil {
+		return err
+	}
+	runs, err := lib.Runs(c.Context, st.VideoID)
+	if err != nil {
+		return err
+	}
+	v, _ := locateVideo(c.Context, st)
+	page, err := serve.Export(st, len(runs), v, frames)
+	if err != nil {
+		return err
+	}
+	if out := c.String("out"); out != "" && out != "-" {
+		if err := outfile.Write(c.Context, out, page, 0o644); err != nil {
+			return fmt.Errorf("--out %w (not written)", err)
+		}
+		return nil
+	}
+	_, err = stdout.Write(page)
+	return err
 }
 
 // reportFrames decodes the run's frames again from wherever the video
@@ -189,17 +218,27 @@ func libraryForget(c *cli.Context, stdout io.Writer) error {
 		return err
 	}
 	defer lib.Close()
+	said, err := forget(c.Context, lib, ca, ref)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, said)
+	return nil
+}
+
+// forget removes ref from the library and deletes the cached answers only
+// it used (none without a cache); it says what it did.
+func forget(ctx context.Context, lib *library.Library, ca *llm.Cache, ref library.Ref) (string, error) {
 	deleted := 0
-	f, err := lib.Forget(c.Context, ref, func(keys []string) error {
+	f, err := lib.Forget(ctx, ref, func(keys []string) error {
+		if ca == nil {
+			return nil
+		}
 		var err error
 		deleted, err = ca.Forget(keys)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "forgot %s: %s; %s deleted\n", ref.Name, render.Count(f.Runs, "run"), render.Count(deleted, "cached answer"))
-	return nil
+	return fmt.Sprintf("forgot %s: %s; %s deleted", ref.Name, render.Count(f.Runs, "run"), render.Count(deleted, "cached answer")), err
 }
 
 func libraryStats(c *cli.Context, stdout io.Writer) error {

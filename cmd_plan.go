@@ -25,12 +25,13 @@ func planCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	mo := summarize.Options{Model: c.String("model"), Detail: sel.detail, MaxTokens: c.Int("max-tokens")}
+	mo := summarize.Options{Model: c.String("model"), Detail: sel.detail, MaxTokens: c.Int("max-tokens"),
+		Batch: cost.Batching{Chunks: c.Bool("batch"), Merges: c.Bool("batch") && c.Bool("batch-merge")}}
 	models, err := jobOptions(c, &mo, &sel.dedupe)
 	if err != nil {
 		return err
 	}
-	if err := errors.Join(speakMode(c, &mo), checkTranslate(c)); err != nil {
+	if err := errors.Join(speakMode(c, &mo), checkTranslate(c), planBatchMerge(c)); err != nil {
 		return err
 	}
 	format := render.Format(c.String("format"))

@@ -27,6 +27,9 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err := summarySchema(c, s); err != nil {
 		return err
 	}
+	if ins, single, err = s.scaleOut(c, ins, single, stderr); err != nil || len(ins) == 0 {
+		return err
+	}
 	sp, err := newSpeech(c, s, ins, single) // --speak: its flags and outputs checked before anything is paid
 	if err != nil {
 		return err
@@ -34,7 +37,12 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if !single {
 		return summarizeMany(c, s, ins, stdout, stderr)
 	}
-	in := ins[0]
+	return summarizeOne(c, s, sp, ins[0], stdout, stderr)
+}
+
+// summarizeOne is a one-video run, once the session and its checks are
+// done: it connects, runs, and writes what it got.
+func summarizeOne(c *cli.Context, s *session, sp *speech, in input, stdout, stderr io.Writer) error {
 	for _, f := range []string{"out", "report"} {
 		if err := checkOutput(f, c.String(f), in.name); err != nil {
 			return err
@@ -49,7 +57,7 @@ func summarizeCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	}
 	b := budget{c.Int("max-requests"), c.Float64("max-cost")}
 	var last summarize.Progress
-	show, done := newProgress(progressOut(c, stderr, log), c.Bool("quiet"))
+	show, done := newProgress(progressOut(c, stderr, s.log), c.Bool("quiet"))
 	o := s.summarizeVideo(c.Context, in, sp.gate(s, in, b), func(p summarize.Progress) {
 		last = p // calls come one at a time; the last is read after the run
 		if show != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/vidskim/vidskim/llm"
 	"github.com/vidskim/vidskim/narrate"
 	"github.com/vidskim/vidskim/ocr"
+	"github.com/vidskim/vidskim/serve"
 	"github.com/vidskim/vidskim/summarize"
 )
 
@@ -150,6 +152,23 @@ func searchFlags() []cli.Flag {
 	})
 }
 
+// serveFlags are ask's, for the questions asked on its pages (less what
+// a page chooses: the videos, --look, the output), and where to listen.
+func serveFlags() []cli.Flag {
+	var out []cli.Flag
+	for _, f := range askFlags() {
+		switch f.Names()[0] {
+		case "all", "look", "format", "out", "report", "include", "exclude", "jobs", "partial":
+		default:
+			out = append(out, f)
+		}
+	}
+	return append(out,
+		&cli.StringFlag{Name: "addr", Value: serve.DefaultAddr, Usage: "where to listen, host:port (port 0: any free one); an address other machines can reach needs --token"},
+		&cli.StringFlag{Name: "token", EnvVars: []string{"VIDSKIM_TOKEN"}, DefaultText: "none", Usage: "a secret (at least 16 characters) every request must carry: the address printed at start sets it in the browser"},
+	)
+}
+
 func outputFlags() []cli.Flag {
 	return []cli.Flag{
 		formatFlag("md", "output format: md, json, srt or vtt (timed descriptions, or the narration lines); several videos: json is JSON Lines, md a section a video"),
@@ -178,7 +197,35 @@ func speechFlags() []cli.Flag {
 }
 
 func summarizeFlags() []cli.Flag {
-	return concat(selectFlags(), modelFlags(), providerFlags(), jobFlags(), outputFlags(), manyFlags(), libraryFlags(), schemaFlags(), speechFlags())
+	return concat(selectFlags(), modelFlags(), providerFlags(), jobFlags(), outputFlags(), manyFlags(), libraryFlags(), schemaFlags(), speechFlags(), batchFlags(), shardFlags())
+}
+
+// batchFlags send requests through the Batch API; plan takes the first
+// two, to price a run so.
+func batchFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "batch", Usage: "send the chunk requests through the Batch API: half the price, answered within 24 hours (the merge stays live unless --batch-merge); a run killed or stopped picks its batches up again"},
+		&cli.BoolFlag{Name: "batch-merge", Usage: "with --batch, batch the merge requests too (one more batch a merge round)"},
+		&cli.StringFlag{Name: "batch-retry", Value: "live", Usage: "with --batch, requests that failed in their batch: live (sent at once, at the standard price) or batch (in a new batch first)"},
+		&cli.DurationFlag{Name: "batch-poll", Value: 10 * time.Second, Usage: "first wait between looks at a batch (each later one half as long again, up to 5 minutes)"},
+		&cli.StringFlag{Name: "azure-batch-deployment", Usage: "Azure: the global-batch deployment batch requests go to, through the v1 API (default: --azure-deployment)"},
+	}
+}
+
+// shardFlags split the videos of a run between processes.
+func shardFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "shard", Usage: "I/N: only the I-th of N shares of the videos (0 <= I < N), split by content, so N processes or machines over one directory share it without talking; needs --out-dir; --rpm and --tpm are the totals, each shard pacing at its share"},
+		&cli.IntFlag{Name: "shards", Usage: "N shards, this one's index from JOB_COMPLETION_INDEX (as a Kubernetes Indexed Job sets it)"},
+	}
+}
+
+// batchCmdFlags are what `vidskim batch` needs: where the batches are
+// recorded, the server and the key, and the answer cache.
+func batchCmdFlags(formats string) []cli.Flag {
+	return concat(libraryFlags()[:1], []cli.Flag{cacheDirFlag(), formatFlag(strings.Fields(formats)[0], "output format: "+formats)},
+		only(modelFlags(), "api-key", "api-key-file", "base-url", "timeout", "max-retries"),
+		only(providerFlags(), "azure-endpoint", "azure-api-key"), only(batchFlags(), "batch-poll"), only(selectFlags(), "verbose", "quiet", "log-format"))
 }
 
 // manyFlags choose and pace the videos of a run over many inputs.
@@ -201,7 +248,7 @@ func libraryFlags() []cli.Flag {
 // planFlags are what plan needs of summarize's, and its own format.
 func planFlags() []cli.Flag {
 	return concat(selectFlags(), jobFlags(), []cli.Flag{modelFlag(), maxTokensFlag(),
-		formatFlag("text", "output format: text or json (several videos: JSON Lines, the total last)")}, transcribeFlags(), manyFlags(),
+		formatFlag("text", "output format: text or json (several videos: JSON Lines, the total last)")}, transcribeFlags(), manyFlags(), batchFlags()[:2],
 		only(speechFlags(), "speak", "tts-model", "language", "translate"), libraryFlags()) // the library keeps the plan's frames for summarize
 }
 

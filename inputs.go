@@ -27,6 +27,9 @@ type input struct {
 	// walked is set for files found by walking a directory: those that
 	// are not videos at all are passed over quietly.
 	walked bool
+	// outName, when set, is its output name, made over all inputs (a
+	// shard has only its share of them).
+	outName string
 }
 
 // inputs expands the command's arguments: files, directories (walked,

@@ -23,6 +23,10 @@ func (e interrupted) Unwrap() error { return e.err }
 // many answers are saved of how many chunks, and how to resume.
 func interruptMessage(err error) string {
 	var in interrupted
+	var bw batchWaiting
+	if errors.As(err, &bw) {
+		return bw.Error()
+	}
 	if !errors.As(err, &in) {
 		return "interrupted; answers received so far are saved: run the same command to resume"
 	}

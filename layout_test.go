@@ -35,6 +35,7 @@ var allowedImports = map[string][]string{
 	"ocr":            {"textsafe"},
 	"schema":         {"llm"},
 	"ask":            {"chunk", "cost", "extract", "library", "llm", "schema", "summarize"},
+	"serve":          {"ask", "extract", "library", "outfile", "summarize", "textsafe"},
 	".":              nil, // the CLI may import any
 }
 

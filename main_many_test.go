@@ -17,12 +17,7 @@ import (
 // "video" and a file that is no video at all.
 func clipDir(t *testing.T, clips ...string) string {
 	t.Helper()
-	dir := t.TempDir()
-	for _, c := range clips {
-		if err := os.WriteFile(filepath.Join(dir, c), readFile(t, filepath.Join("testdata", c)), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := videoDir(t, clips...)
 	os.WriteFile(filepath.Join(dir, "broken.mp4"), readFile(t, "testdata/sample.mp4")[:300], 0o644)
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not a video, and not named like one\n"), 0o644)
 	return dir

@@ -53,7 +53,7 @@ func summarizeMany(c *cli.Context, s *session, ins []input, stdout, stderr io.Wr
 			} else {
 				var werr error
 				o.out, werr = out.write(ctx, i, o, status(o))
-				o.err = errors.Join(o.err, werr)
+				o.err = errors.Join(o.err, werr, s.writeRecord(ctx, o))
 			}
 			prog.finished(o)
 			results[i] = o

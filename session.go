@@ -46,6 +46,16 @@ type session struct {
 	tools   string               // the ffprobe and ffmpeg whose verdicts the library keeps
 	many    bool                 // one video of many: its log lines name it
 	ocr     *summarize.OCRConfig // --ocr; nil without
+	// The Batch API's and the shards' hooks (batch_run.go, shard.go):
+	// chat, when set, answers the pipeline instead of client; norecord
+	// keeps a run out of the library; before runs once connected, before
+	// any video, and after when the session closes; records, when set, is
+	// where each video's run is written as a record file.
+	chat     summarize.Client
+	norecord bool
+	before   func() error
+	after    func()
+	records  string
 }
 
 // newSession reads and checks every flag but the inputs and outputs, in
@@ -66,7 +76,7 @@ func newSession(c *cli.Context, log *slog.Logger) (*session, error) {
 	if s.models, err = jobOptions(c, &s.mo, &s.sel.dedupe); err != nil {
 		return nil, err
 	}
-	if err := checkFormat(s.format, render.Markdown, render.JSON, render.SRT, render.VTT); err != nil && c.Command.Name != "ask" {
+	if err := checkFormat(s.format, render.Markdown, render.JSON, render.SRT, render.VTT); err != nil && c.Command.Name != "ask" && c.Command.Name != "serve" {
 		return nil, err
 	}
 	if s.ocr, err = ocrConfig(c); err != nil {
@@ -117,8 +127,10 @@ func (s *session) connect(pool int) error {
 	// Neither --no-cache (fresh answers asked for) nor --report (frames
 	// needed) is served from stored runs; both are still recorded.
 	s.reuse = !c.Bool("no-cache") && c.String("report") == ""
-	s.lib, err = openLibrary(c)
-	return err
+	if s.lib, err = openLibrary(c); err != nil || s.before == nil {
+		return err
+	}
+	return s.before()
 }
 
 // settingsKey is cfg's settings as JSON and the hash that keys them.
@@ -131,6 +143,9 @@ func (s *session) settingsKey(cfg summarize.Config) ([]byte, string, error) {
 
 // close closes the library.
 func (s *session) close() {
+	if s.after != nil {
+		s.after()
+	}
 	if s.lib != nil {
 		s.lib.Close()
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -100,12 +101,17 @@ func flagNames(flags []cli.Flag) []string {
 // called name.
 func commandsWithFlag(cmds []*cli.Command, name string) []string {
 	var out []string
-	for _, c := range everyCommand(cmds) {
-		for _, n := range flagNames(c.Flags) {
-			if n == name {
-				out = append(out, c.Name)
-				break
-			}
+	for _, c := range cmds {
+		if slices.Contains(flagNames(c.Flags), name) {
+			out = append(out, c.Name)
+		}
+		subs := commandsWithFlag(c.Subcommands, name)
+		if len(subs) > 0 && len(subs) == len(c.Subcommands) {
+			out = append(out, c.Name) // every subcommand has it: "batch", not "batch list, batch status..."
+			continue
+		}
+		for _, sub := range subs {
+			out = append(out, c.Name+" "+sub)
 		}
 	}
 	return out

@@ -22,6 +22,7 @@ type outcome struct {
 	res    summarize.Result
 	err    error // as summarize.Run or an earlier step returned it
 	served int64 // the library run it was rendered from; 0 if it ran
+	run    int64 // the library run it was recorded as; 0 if not recorded
 	// skipped marks a file found in a directory that is not a video at
 	// all: passed over quietly.
 	skipped bool
@@ -82,11 +83,15 @@ func (s *session) summarizeVideo(ctx context.Context, in input, pass gate, progr
 	if s.many {
 		log = log.With("video", in.name)
 	}
-	o.res, o.err = summarize.Run(kctx, s.client, v, cfg, log)
+	var client summarize.Client = s.client
+	if s.chat != nil {
+		client = s.chat
+	}
+	o.res, o.err = summarize.Run(kctx, client, v, cfg, log)
 	o.res.Video.Path = textsafe.Line(in.name) // names are shown cleaned, in every format
-	if known {
+	if known && !s.norecord {
 		mu.Lock()
-		s.record(ctx, library.Video{Fingerprint: fp, Probe: v, Path: where(in)}, o, keys, started)
+		o.run = s.record(ctx, library.Video{Fingerprint: fp, Probe: v, Path: where(in)}, o, keys, started)
 		mu.Unlock()
 	}
 	return o
@@ -134,6 +139,9 @@ func (s *session) fromLibrary(ctx context.Context, in input, fp library.Fingerpr
 	res := st.Result
 	res.Video.Path = in.name
 	res.Usage = st.Result.Usage.Served()
+	if s.norecord {
+		return res, id, true
+	}
 	if err := s.lib.Served(ctx, id, library.Video{Fingerprint: fp, Probe: st.Probe, Path: where(in)}, res.Usage.SavedUSD); err != nil {
 		s.log.Warn("the library could not note that a run was reused", "error", err)
 	}
@@ -155,9 +163,9 @@ func (s *session) judge(ctx context.Context, in input, fp library.Fingerprint, k
 }
 
 // record writes the run in the library, whatever its end: what a failed
-// or interrupted run paid counts too. A run that cannot be recorded is
-// still a run: the failure is a warning.
-func (s *session) record(ctx context.Context, v library.Video, o outcome, keys []string, started time.Time) {
+// or interrupted run paid counts too, and returns its ID. A run that
+// cannot be recorded is still a run: the failure is a warning.
+func (s *session) record(ctx context.Context, v library.Video, o outcome, keys []string, started time.Time) int64 {
 	status := library.Complete
 	switch {
 	case ctx.Err() != nil:
@@ -174,11 +182,12 @@ func (s *session) record(ctx context.Context, v library.Video, o outcome, keys [
 	if o.err != nil {
 		msg = o.err.Error()
 	}
-	_, err := s.lib.Record(context.WithoutCancel(ctx), library.Run{Video: v, SettingsKey: s.key, Settings: s.settings,
+	id, err := s.lib.Record(context.WithoutCancel(ctx), library.Run{Video: v, SettingsKey: s.key, Settings: s.settings,
 		Status: status, Error: msg, Started: started, Finished: time.Now(), Result: o.res, CacheKeys: keys, SavedUSD: saved})
 	if err != nil {
 		s.log.Warn("the run was not recorded in the library", "video", o.in.name, "error", err)
 	}
+	return id
 }
 
 // where is the place the library notes: an absolute path, or the URL.

@@ -101,15 +101,15 @@ func bareTimes(answer string, vs []Video, given map[int][]span) []Citation {
 }
 
 func newCitation(text string, at, video int, from, to string) Citation {
-	c := Citation{Text: text, At: at, Video: video, Start: clock(from)}
+	c := Citation{Text: text, At: at, Video: video, Start: Seconds(from)}
 	if to != "" {
-		c.End = clock(to)
+		c.End = Seconds(to)
 	}
 	return c
 }
 
-// clock reads [HH:]MM:SS[.mmm] as seconds.
-func clock(s string) float64 {
+// Seconds reads a cited time, [HH:]MM:SS[.mmm], as seconds.
+func Seconds(s string) float64 {
 	total := 0.0
 	for _, p := range strings.Split(s, ":") {
 		v, _ := strconv.ParseFloat(p, 64)

@@ -21,8 +21,33 @@ type Estimate struct {
 	CostUSD       float64 `json:"cost_usd_at_most"`
 	InputCostUSD  float64 `json:"input_cost_usd"`
 	OutputCostUSD float64 `json:"output_cost_usd_at_most"`
+	// Batch says which requests the prices are the Batch API's for
+	// ("chunks", or "all" with the merges), and LiveCostUSD is the same
+	// run's cost with every request sent live.
+	Batch         string  `json:"batch,omitempty"`
+	LiveCostUSD   float64 `json:"live_cost_usd_at_most,omitempty"`
 	chunkRequests int
 	mergeRequests int
+}
+
+// Batching is which requests of a job go through the Batch API, billed
+// at its prices.
+type Batching struct {
+	Chunks bool // the chunk descriptions
+	Merges bool // the merge requests too
+}
+
+// String is "chunks", "all" or "".
+func (b Batching) String() string {
+	switch {
+	case b.Chunks && b.Merges:
+		return "all"
+	case b.Chunks:
+		return "chunks"
+	case b.Merges:
+		return "merges"
+	}
+	return ""
 }
 
 // Job is a run as the estimate sees it: the frames it will send and the
@@ -39,6 +64,8 @@ type Job struct {
 	// MaxTokens limits each chunk description, MergeMaxTokens each merge;
 	// MergeBudget is the notes a merge request may carry, in tokens.
 	MaxTokens, MergeMaxTokens, MergeBudget int
+	// Batch is which requests go through the Batch API.
+	Batch Batching
 	// NoMerge is a job of descriptions only: no merge request.
 	NoMerge bool
 	// AskAgain is set when the summary may be asked for once more (an
@@ -74,6 +101,21 @@ func (j Job) Estimate(m Model, known bool) Estimate {
 	e.InputCostUSD = RoundUSD(m.Cost(e.InputTokens, 0))
 	e.OutputCostUSD = RoundUSD(m.Cost(0, e.OutputCeiling))
 	e.CostUSD = RoundUSD(e.InputCostUSD + e.OutputCostUSD)
+	if e.Batch = j.Batch.String(); e.Batch != "" {
+		e.LiveCostUSD = e.CostUSD
+		chunkIn := e.ImageTokens + chunks*prompt + len(j.Frames)*6
+		chunkOut := chunks * j.MaxTokens
+		cm, mm := m, m
+		if j.Batch.Chunks {
+			cm = m.Batched()
+		}
+		if j.Batch.Merges {
+			mm = m.Batched()
+		}
+		e.InputCostUSD = RoundUSD(cm.Cost(chunkIn, 0) + mm.Cost(e.InputTokens-chunkIn, 0))
+		e.OutputCostUSD = RoundUSD(cm.Cost(0, chunkOut) + mm.Cost(0, e.OutputCeiling-chunkOut))
+		e.CostUSD = RoundUSD(e.InputCostUSD + e.OutputCostUSD)
+	}
 	return e
 }
 

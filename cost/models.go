@@ -30,6 +30,23 @@ type Model struct {
 	MaxPatches int     `json:"max_patches,omitempty"`
 	InputUSD   float64 `json:"input_usd_per_m"`
 	OutputUSD  float64 `json:"output_usd_per_m"`
+	// BatchInputUSD and BatchOutputUSD are the Batch API's prices; an
+	// entry without them is billed half its standard prices there, as
+	// OpenAI's and Azure's Batch APIs bill (see Batched).
+	BatchInputUSD  float64 `json:"batch_input_usd_per_m,omitempty"`
+	BatchOutputUSD float64 `json:"batch_output_usd_per_m,omitempty"`
+}
+
+// Batched is m as the Batch API bills it: its batch prices as its
+// prices, or half its standard ones when the table gives none.
+func (m Model) Batched() Model {
+	b := m
+	if m.BatchInputUSD > 0 || m.BatchOutputUSD > 0 {
+		b.InputUSD, b.OutputUSD = m.BatchInputUSD, m.BatchOutputUSD
+	} else {
+		b.InputUSD, b.OutputUSD = m.InputUSD/2, m.OutputUSD/2
+	}
+	return b
 }
 
 // Models is the model table: built in, overridable by the user.

@@ -77,6 +77,37 @@ func TestEstimateAndCost(t *testing.T) {
 	}
 }
 
+// TestBatchPrices: the Batch API bills half the standard prices (the
+// table's own batch prices, or half for an entry without them), and an
+// estimate with batched chunks prices them so while the merge stays live.
+func TestBatchPrices(t *testing.T) {
+	m, err := LoadModels("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range m.Models {
+		if b := e.Batched(); b.InputUSD != e.InputUSD/2 || b.OutputUSD != e.OutputUSD/2 {
+			t.Errorf("%s: batch prices %v/%v, want half of %v/%v", e.Name, b.InputUSD, b.OutputUSD, e.InputUSD, e.OutputUSD)
+		}
+	}
+	if b := (Model{InputUSD: 3, OutputUSD: 5}).Batched(); b.InputUSD != 1.5 || b.OutputUSD != 2.5 {
+		t.Errorf("an entry without batch prices: %+v", b)
+	}
+	mini, _ := m.Lookup("gpt-4.1-mini")
+	j := Job{Frames: Sizes(40, 512, 288), PerRequest: 10, ChunkPrompt: 400, MergePrompt: 400, MaxTokens: 400, MergeMaxTokens: 1200, MergeBudget: 24000}
+	live := j.Estimate(mini, true)
+	j.Batch = Batching{Chunks: true}
+	chunks := j.Estimate(mini, true)
+	j.Batch.Merges = true
+	all := j.Estimate(mini, true)
+	if chunks.LiveCostUSD != live.CostUSD || !(all.CostUSD < chunks.CostUSD && chunks.CostUSD < live.CostUSD) || chunks.Batch != "chunks" || all.Batch != "all" {
+		t.Errorf("live $%v, chunks batched $%v (live $%v), all batched $%v", live.CostUSD, chunks.CostUSD, chunks.LiveCostUSD, all.CostUSD)
+	}
+	if d := all.CostUSD - live.CostUSD/2; d > 1e-5 || d < -1e-5 {
+		t.Errorf("everything batched costs $%v, not half of $%v", all.CostUSD, live.CostUSD)
+	}
+}
+
 // TestSpeechPrices: per character for tts-1 and tts-1-hd, per token for
 // gpt-4o-mini-tts, its audio tokens counted from the minutes spoken.
 func TestSpeechPrices(t *testing.T) {

@@ -144,7 +144,9 @@ CREATE TABLE unusable (
 	// 3: search, on-screen text, structured summaries, answers:
 	// migration3_search.go.
 	migration3,
-	// 4: the frames a selection kept (plan, frames, summarize), so that a
+	// 4: the Batch API's batches and their requests (batches.go).
+	batchesSchema,
+	// 5: the frames a selection kept (plan, frames, summarize), so that a
 	// later run of the same video with the same selection settings decodes
 	// only those frames again (see Selection).
 	`

@@ -2,6 +2,7 @@ package llm
 
 import (
 	"context"
+	"errors"
 
 	openai "github.com/sashabaranov/go-openai"
 
@@ -22,6 +23,9 @@ func (c *Client) Chat(ctx context.Context, r ChatRequest) (Answer, error) {
 	req := c.toOpenAI(r)
 	ca := c.cfg.Cache
 	if ca == nil {
+		if c.cfg.Defer != nil || c.cfg.Batched != nil {
+			return Answer{}, errors.New("the Batch API needs the answer cache")
+		}
 		a, _, err := c.answer(ctx, r, req)
 		return a, err
 	}
@@ -30,8 +34,18 @@ func (c *Client) Chat(ctx context.Context, r ChatRequest) (Answer, error) {
 		return Answer{}, err
 	}
 	noteKey(ctx, key)
+	if a, ok := c.cfg.Batched.answer(key, ca); ok && r.keep(a.Text) {
+		return a, nil
+	}
 	if a, ok := ca.getChat(key); ok && r.keep(a.Text) {
 		return a, nil
+	}
+	if d := c.cfg.Defer; d != nil && d.Wants(r) {
+		line, err := c.batchLine(key, req)
+		if err == nil {
+			err = d.add(line)
+		}
+		return Answer{}, errors.Join(ErrDeferred, err)
 	}
 	lk, err := ca.lock(ctx, key)
 	if err != nil {

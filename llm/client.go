@@ -58,6 +58,12 @@ type Config struct {
 	// RequestBudget bounds one request with all its retries and waits; 0
 	// means DefaultRequestBudget or twice Timeout, whichever is longer.
 	RequestBudget time.Duration
+	// Defer, when set, collects the chat requests it wants instead of
+	// sending them, for the Batch API (batch.go).
+	Defer *Deferral
+	// Batched, when set, holds the answers batches gave this run: they
+	// count as requests paid at batch prices, not as cache hits.
+	Batched *BatchAnswers
 }
 
 // Client sends requests through the cache, the pacing budget and the
@@ -67,6 +73,7 @@ type Client struct {
 	oa   *openai.Client
 	lim  *limiter
 	wire *http.Transport
+	hc   *http.Client // the retrying transport, for the Batch API's endpoints too
 }
 
 // New makes a client for cfg. Its HTTP client never follows a redirect:
@@ -82,7 +89,7 @@ func New(cfg Config) *Client {
 	if limit <= 0 {
 		limit = DefaultMaxFailures
 	}
-	oc.HTTPClient = &http.Client{
+	hc := &http.Client{
 		Transport: &transport{
 			base:       &fieldsTransport{fields: cfg.bodyFields(), next: wire},
 			maxRetries: cfg.MaxRetries,
@@ -98,7 +105,8 @@ func New(cfg Config) *Client {
 			return errors.New("redirect refused") // the transport refuses first; this is the backstop
 		},
 	}
-	return &Client{cfg: cfg, oa: openai.NewClientWithConfig(oc), lim: newLimiter(cfg.Budget), wire: wire}
+	oc.HTTPClient = hc
+	return &Client{cfg: cfg, oa: openai.NewClientWithConfig(oc), lim: newLimiter(cfg.Budget), wire: wire, hc: hc}
 }
 
 // newWire is the client's own connection pool. Connecting, DNS and the TLS

@@ -13,7 +13,11 @@
 // (classify.go, with the failures in errors.go), pacing under per-minute
 // limits (ratelimit.go), and the answer cache (cache.go) with a lock per
 // request shared between processes (cachelock.go), so that no request is
-// paid for twice. Server text it passes on is cleaned of the key and
+// paid for twice. For the Batch API it collects the requests a run would
+// send as batch lines whose bodies are exactly the live ones, under their
+// cache keys (batch.go), speaks to the Files and Batches endpoints,
+// streaming files from and to disk (batchapi.go, batchfiles.go), and
+// puts each answer of an output file in the cache (batchresults.go). Server text it passes on is cleaned of the key and
 // other secrets.
 //
 // Callers speak in neutral types (ChatRequest, Part, Answer); llm must not

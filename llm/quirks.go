@@ -2,6 +2,7 @@ package llm
 
 import (
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 
@@ -144,6 +145,64 @@ type Azure struct {
 	Endpoint   string
 	Deployment string // "" means a deployment named like the model
 	APIVersion string // "" means DefaultAzureAPIVersion
+	// BatchDeployment is the global-batch deployment that batch lines name
+	// as their model; "" means Deployment, else the model.
+	BatchDeployment string
+}
+
+// batchDeployment is the model a batch line names on Azure.
+func (az Azure) batchDeployment(model string) string {
+	switch {
+	case az.BatchDeployment != "":
+		return az.BatchDeployment
+	case az.Deployment != "":
+		return az.Deployment
+	}
+	return model
+}
+
+// batchEndpoint is the chat endpoint as batch files and batches name it:
+// Azure's v1 API drops the /v1.
+func (cfg Config) batchEndpoint() string {
+	if cfg.Azure != nil {
+		return "/chat/completions"
+	}
+	return string(openai.BatchEndpointChatCompletions)
+}
+
+// batchBase is where the Files and Batches endpoints are: on Azure, the
+// v1 API ({endpoint}/openai/v1, no api-version, no deployment in the path).
+func (cfg Config) batchBase() string {
+	if az := cfg.Azure; az != nil {
+		return strings.TrimRight(az.Endpoint, "/") + "/openai/v1"
+	}
+	return strings.TrimRight(cfg.Endpoint(), "/")
+}
+
+// batchConfig is go-openai's configuration for the Batches endpoints. On
+// Azure the v1 API wants the api-key header and plain URLs: go-openai's
+// Cloudflare-Azure type sends that header and leaves URLs as given.
+func (cfg Config) batchConfig() openai.ClientConfig {
+	if cfg.Azure != nil {
+		oc := openai.DefaultAzureConfig(cfg.Key, cfg.batchBase())
+		oc.APIType, oc.APIVersion = openai.APITypeCloudflareAzure, ""
+		return oc
+	}
+	oc := openai.DefaultConfig(cfg.Key)
+	oc.BaseURL = cfg.batchBase()
+	return oc
+}
+
+// authorize puts the key in a hand-made request the way the provider
+// wants it.
+func (cfg Config) authorize(h http.Header) {
+	switch {
+	case cfg.Key == "":
+	case cfg.Azure != nil:
+		h.Set("api-key", cfg.Key)
+	default:
+		h.Set("Authorization", "Bearer "+cfg.Key)
+	}
 }
 
 // openaiConfig builds go-openai's configuration for the provider: Azure's

@@ -92,6 +92,9 @@ type Answer struct {
 	FinishReason string // "stop", "length" (cut at the limit) or "content_filter"
 	Usage        Usage
 	Cached       bool // from the cache: no request was made
+	// Batch marks an answer a batch of this run gave (the Batch API):
+	// paid, at batch prices.
+	Batch bool
 	// Retried is set when the model spent the whole limit before writing
 	// and was asked once more with a larger one.
 	Retried bool
@@ -125,4 +128,14 @@ func (r ChatRequest) messages() []openai.ChatCompletionMessage {
 			}})
 	}
 	return []openai.ChatCompletionMessage{system, user}
+}
+
+// HasImages reports whether the request carries an image.
+func (r ChatRequest) HasImages() bool {
+	for _, p := range r.User {
+		if p.Image != nil {
+			return true
+		}
+	}
+	return false
 }

@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/vidskim/vidskim/textsafe"
@@ -65,11 +67,15 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			count.n = attempt + 1
 		}
 		resp, err := t.attempt(req, attempt)
+		if err == nil && resp.StatusCode < 300 { // a streamed body stays unread
+			t.health.answered(resp.StatusCode)
+			return resp, nil
+		}
 		status, head := 0, ""
 		if resp != nil {
 			status, head = resp.StatusCode, peekString(resp)
 		}
-		if action := classify(status, head, err); err == nil && status < 300 || action != Retry {
+		if classify(status, head, err) != Retry {
 			t.health.answered(status)
 			return resp, err
 		}
@@ -84,8 +90,8 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if werr != nil {
 			return nil, closing(resp, werr)
 		}
-		if time.Since(start)+wait > t.budget {
-			return nil, closing(resp, &AttemptsError{Attempts: attempt + 1, OutOfTime: t.budget, Err: failure})
+		if budget := t.budgetOf(req); time.Since(start)+wait > budget {
+			return nil, closing(resp, &AttemptsError{Attempts: attempt + 1, OutOfTime: budget, Err: failure})
 		}
 		closing(resp, nil)
 		if t.onRetry != nil {
@@ -128,34 +134,52 @@ func errorMessage(body string) string {
 	return body
 }
 
-// attempt sends one try with a fresh body and its own deadline, and reads
-// the answer whole within it.
+// attempt sends one try with a fresh body and its own time limit, and
+// reads the answer whole within it; a streamed file's body is handed on
+// unread once its headers came within the limit (see transfer).
 func (t *transport) attempt(req *http.Request, n int) (*http.Response, error) {
-	ctx, cancel := req.Context(), context.CancelFunc(func() {})
-	if t.timeout > 0 {
-		ctx, cancel = context.WithTimeout(ctx, t.timeout)
+	tr, _ := req.Context().Value(transferKey{}).(transfer)
+	limit := t.timeout
+	if tr.timeout > 0 {
+		limit = tr.timeout
 	}
-	defer cancel()
+	ctx, cancel := context.WithCancel(req.Context())
+	var fired atomic.Bool
+	stop := func() bool { return true }
+	if limit > 0 {
+		stop = time.AfterFunc(limit, func() { fired.Store(true); cancel() }).Stop
+	}
+	timedOut := func() bool { return fired.Load() && req.Context().Err() == nil }
 	r := req.Clone(ctx)
 	if n > 0 && req.GetBody != nil {
 		body, err := req.GetBody()
 		if err != nil {
+			cancel()
 			return nil, err
 		}
 		r.Body = body
 	}
-	r.Header.Set("Accept-Encoding", "gzip")
-	timedOut := func() bool { return ctx.Err() == context.DeadlineExceeded && req.Context().Err() == nil }
+	if !tr.stream {
+		r.Header.Set("Accept-Encoding", "gzip")
+	}
 	resp, err := t.base.RoundTrip(r)
 	if err != nil {
+		cancel()
 		if timedOut() {
-			return nil, &TimeoutError{After: t.timeout}
+			return nil, &TimeoutError{After: limit}
 		}
 		return nil, t.health.netError(err)
 	}
-	if err := readAnswer(ctx, resp, t.secrets); err != nil {
+	if tr.stream && resp.StatusCode >= 200 && resp.StatusCode < 300 && stop() {
+		resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+		return resp, nil
+	}
+	err = readAnswer(ctx, resp, t.secrets)
+	stop()
+	cancel()
+	if err != nil {
 		if timedOut() {
-			return nil, &TimeoutError{After: t.timeout}
+			return nil, &TimeoutError{After: limit}
 		}
 		return nil, err
 	}
@@ -215,7 +239,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// fieldsTransport sets top-level fields in every JSON request body: the
+// fieldsTransport sets top-level fields in every chat request body: the
 // provider quirks go-openai cannot express (see Config.bodyFields).
 type fieldsTransport struct {
 	fields map[string]any
@@ -224,7 +248,7 @@ type fieldsTransport struct {
 
 // RoundTrip implements http.RoundTripper.
 func (t *fieldsTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body == nil || len(t.fields) == 0 || req.Method != http.MethodPost {
+	if req.Body == nil || len(t.fields) == 0 || req.Method != http.MethodPost || !strings.HasSuffix(req.URL.Path, "/chat/completions") {
 		return t.next.RoundTrip(req)
 	}
 	raw, err := io.ReadAll(req.Body)
@@ -232,21 +256,68 @@ func (t *fieldsTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	var body map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &body); err == nil {
-		for k, v := range t.fields {
-			if b, err := json.Marshal(v); err == nil {
-				body[k] = b
-			}
-		}
-		if patched, err := json.Marshal(body); err == nil {
-			raw = patched
-		}
-	}
+	raw = patchBody(raw, t.fields)
 	r := req.Clone(req.Context())
 	r.Body = io.NopCloser(bytes.NewReader(raw))
 	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(raw)), nil }
 	r.ContentLength = int64(len(raw))
 	r.Header.Set("Content-Length", strconv.Itoa(len(raw)))
 	return t.next.RoundTrip(r)
+}
+
+// patchBody sets top-level fields in a JSON object; anything else is left
+// as it is.
+func patchBody(raw []byte, fields map[string]any) []byte {
+	if len(fields) == 0 {
+		return raw
+	}
+	var body map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &body); err != nil {
+		return raw
+	}
+	for k, v := range fields {
+		if b, err := json.Marshal(v); err == nil {
+			body[k] = b
+		}
+	}
+	if patched, err := json.Marshal(body); err == nil {
+		return patched
+	}
+	return raw
+}
+
+// transfer marks a request that carries or fetches a whole file (the
+// Batch API's files): its attempts get their own time limit, long enough
+// for the file, and a streamed answer's body is handed on unread, for the
+// caller to copy to disk under its own bounds.
+type transfer struct {
+	timeout time.Duration // an attempt's limit; 0: the client's
+	stream  bool          // a 2xx body is left unread (its headers must come within the limit)
+}
+
+type transferKey struct{}
+
+func withTransfer(ctx context.Context, tr transfer) context.Context {
+	return context.WithValue(ctx, transferKey{}, tr)
+}
+
+// budgetOf is a request's whole time, retries included: a transfer's is
+// long enough for two of its attempts.
+func (t *transport) budgetOf(req *http.Request) time.Duration {
+	if tr, ok := req.Context().Value(transferKey{}).(transfer); ok && 2*tr.timeout > t.budget {
+		return 2 * tr.timeout
+	}
+	return t.budget
+}
+
+// cancelBody ends a streamed answer's request when its body is closed.
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }

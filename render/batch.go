@@ -51,6 +51,8 @@ type PlanTotal struct {
 		OutputCeiling int     `json:"output_token_ceiling"`
 		Model         string  `json:"model"`
 		CostUSD       float64 `json:"cost_usd_at_most"`
+		Batch         string  `json:"batch,omitempty"`
+		LiveCostUSD   float64 `json:"live_cost_usd_at_most,omitempty"`
 		Transcription float64 `json:"transcription_usd,omitempty"`
 		PriceUnknown  bool    `json:"price_unknown,omitempty"` // the model is not in the table
 	} `json:"total"`
@@ -67,6 +69,7 @@ func (t *PlanTotal) Add(p Plan) {
 	s.OutputCeiling += p.Chosen.OutputCeiling
 	s.Model = p.Chosen.Model
 	s.CostUSD = roundUSD(s.CostUSD + p.Chosen.CostUSD)
+	s.Batch, s.LiveCostUSD = p.Chosen.Batch, roundUSD(s.LiveCostUSD+p.Chosen.LiveCostUSD)
 	s.PriceUnknown = s.PriceUnknown || !p.Chosen.Known
 	if p.Transcription != nil {
 		s.Transcription = roundUSD(s.Transcription + p.Transcription.USD)
@@ -75,9 +78,17 @@ func (t *PlanTotal) Add(p Plan) {
 
 func planTotalText(b *strings.Builder, t PlanTotal) {
 	s := t.Total
-	fmt.Fprintf(b, "==> total <==\n%s, %s: %s kept, %s; input tokens %d, output at most %d\ncost on %s: %s\n",
-		Count(s.Videos, "video"), extract.Clock(s.Duration), Count(s.Kept, "frame"), Count(s.Requests, "request"), s.InputTokens, s.OutputCeiling, s.Model,
-		strings.Replace(Price(s.CostUSD, !s.PriceUnknown), "$", "at most $", 1))
+	fmt.Fprintf(b, "==> total <==\n%s, %s: %s kept, %s; input tokens %d, output at most %d\n",
+		Count(s.Videos, "video"), extract.Clock(s.Duration), Count(s.Kept, "frame"), Count(s.Requests, "request"), s.InputTokens, s.OutputCeiling)
+	switch {
+	case s.PriceUnknown:
+		fmt.Fprintf(b, "cost on %s: price unknown\n", s.Model)
+	case s.Batch != "":
+		fmt.Fprintf(b, "cost on %s with the Batch API (%s): at most $%.4f\nthe same runs live: at most $%.4f; the Batch API saves $%.4f (%.0f%%)\n",
+			s.Model, batchWhat(s.Batch), s.CostUSD, s.LiveCostUSD, s.LiveCostUSD-s.CostUSD, saving(s.CostUSD, s.LiveCostUSD))
+	default:
+		fmt.Fprintf(b, "cost on %s: at most $%.4f\n", s.Model, s.CostUSD)
+	}
 	if s.Transcription > 0 {
 		fmt.Fprintf(b, "transcription: $%.4f\n", s.Transcription)
 	}

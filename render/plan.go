@@ -49,10 +49,14 @@ func planText(b *strings.Builder, p Plan) {
 	}
 	fmt.Fprintf(b, "\nrequests: %d (%s a request, detail %s, plus merging)\n", e.Requests, Count(p.PerReq, "frame"), p.Detail)
 	fmt.Fprintf(b, "input tokens: %d (images %d, text %d); output at most %d\n", e.InputTokens, e.ImageTokens, e.TextTokens, e.OutputCeiling)
-	if e.Known {
-		fmt.Fprintf(b, "cost on %s: at most $%.4f (input $%.4f, output at most $%.4f)\n", e.Model, e.CostUSD, e.InputCostUSD, e.OutputCostUSD)
-	} else {
+	switch {
+	case !e.Known:
 		fmt.Fprintf(b, "cost on %s: price unknown\n", e.Model)
+	case e.Batch != "":
+		fmt.Fprintf(b, "cost on %s with the Batch API (%s): at most $%.4f (input $%.4f, output at most $%.4f)\n", e.Model, batchWhat(e.Batch), e.CostUSD, e.InputCostUSD, e.OutputCostUSD)
+		fmt.Fprintf(b, "the same run live: at most $%.4f; the Batch API saves $%.4f (%.0f%%)\n", e.LiveCostUSD, e.LiveCostUSD-e.CostUSD, saving(e.CostUSD, e.LiveCostUSD))
+	default:
+		fmt.Fprintf(b, "cost on %s: at most $%.4f (input $%.4f, output at most $%.4f)\n", e.Model, e.CostUSD, e.InputCostUSD, e.OutputCostUSD)
 	}
 	if t := p.Transcription; t != nil {
 		fmt.Fprintf(b, "transcription: %.1f minutes of audio on %s: %s\n", t.Minutes, t.Model, Price(t.USD, t.Known))
@@ -69,11 +73,35 @@ func planText(b *strings.Builder, p Plan) {
 	}
 	fmt.Fprintf(b, "\nthe same run on other models (prices checked %s):\n", p.Checked)
 	tw := tabwriter.NewWriter(b, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "model\timage tokens\tinput tokens\tcost at most")
+	if e.Batch != "" {
+		fmt.Fprintln(tw, "model\timage tokens\tinput tokens\tBatch API cost at most\tlive cost at most")
+	} else {
+		fmt.Fprintln(tw, "model\timage tokens\tinput tokens\tcost at most")
+	}
 	for _, o := range append([]cost.Estimate{e}, p.Others...) {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\n", o.Model, o.ImageTokens, o.InputTokens, Price(o.CostUSD, o.Known))
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s", o.Model, o.ImageTokens, o.InputTokens, Price(o.CostUSD, o.Known))
+		if e.Batch != "" {
+			fmt.Fprintf(tw, "\t%s", Price(o.LiveCostUSD, o.Known))
+		}
+		fmt.Fprintln(tw)
 	}
 	tw.Flush()
+}
+
+// batchWhat says which requests a plan prices as batched.
+func batchWhat(batch string) string {
+	if batch == "all" {
+		return "every request batched"
+	}
+	return "chunks batched, the merge live"
+}
+
+// saving is how much less cost is than live, in percent.
+func saving(cost, live float64) float64 {
+	if live <= 0 {
+		return 0
+	}
+	return 100 * (live - cost) / live
 }
 
 // narrationText says how long the spoken narration can be and what it

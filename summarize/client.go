@@ -50,6 +50,21 @@ type Usage struct {
 	// SavedUSD is what the answers and transcripts from the cache (or the
 	// library) cost when they were first paid for.
 	SavedUSD float64 `json:"saved_usd,omitempty"`
+	// BatchPromptTokens and BatchCompletionTokens are the part of the
+	// requests' tokens a batch answered, paid at batch prices (not part of
+	// the output).
+	BatchPromptTokens     int `json:"-"`
+	BatchCompletionTokens int `json:"-"`
+}
+
+// costOn prices the requests of the usage on p: what batches answered at
+// p's batch prices, the rest at its standard ones.
+func (u Usage) costOn(p cost.Model) float64 {
+	if u.BatchPromptTokens+u.BatchCompletionTokens == 0 {
+		return p.Cost(u.PromptTokens, u.CompletionTokens)
+	}
+	return p.Cost(u.PromptTokens-u.BatchPromptTokens, u.CompletionTokens-u.BatchCompletionTokens) +
+		p.Batched().Cost(u.BatchPromptTokens, u.BatchCompletionTokens)
 }
 
 // count adds one answer: a request with its tokens, or a cache hit.
@@ -63,6 +78,10 @@ func (u *Usage) count(a llm.Answer) {
 		u.Requests++
 		u.PromptTokens += a.Usage.PromptTokens
 		u.CompletionTokens += a.Usage.CompletionTokens
+		if a.Batch {
+			u.BatchPromptTokens += a.Usage.PromptTokens
+			u.BatchCompletionTokens += a.Usage.CompletionTokens
+		}
 	}
 }
 
@@ -80,6 +99,8 @@ func (u *Usage) merge(o Usage) {
 	u.CostUSD += o.CostUSD
 	u.CachedPromptTokens += o.CachedPromptTokens
 	u.CachedCompletionTokens += o.CachedCompletionTokens
+	u.BatchPromptTokens += o.BatchPromptTokens
+	u.BatchCompletionTokens += o.BatchCompletionTokens
 	u.TranscribedMinutes += o.TranscribedMinutes
 	u.CachedMinutes += o.CachedMinutes
 	u.TranscriptionUSD += o.TranscriptionUSD

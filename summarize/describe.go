@@ -52,6 +52,10 @@ type Options struct {
 	// Schema, when set, is the JSON Schema the summary must follow: it is
 	// asked for in it, validated, and asked once more when invalid.
 	Schema *schema.Schema
+	// Batch is which requests go through the Batch API: the estimate
+	// prices them at batch prices, and so does the run's cost for every
+	// answer a batch gave (llm.Answer.Batch).
+	Batch cost.Batching
 	// DescriptionsOnly describes the chunks and makes no summary: no
 	// merge request is sent (subtitles of the descriptions need none).
 	DescriptionsOnly bool

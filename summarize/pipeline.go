@@ -193,7 +193,7 @@ func finish(ctx context.Context, k *caller, v extract.Video, cfg Config, res Res
 	}
 	if p := cfg.Model.Pricing; p != nil {
 		u := &res.Usage
-		u.CostUSD = cost.RoundUSD(p.Cost(u.PromptTokens, u.CompletionTokens) + u.TranscriptionUSD)
+		u.CostUSD = cost.RoundUSD(u.costOn(*p) + u.TranscriptionUSD)
 		u.SavedUSD = cost.RoundUSD(p.Cost(u.CachedPromptTokens, u.CachedCompletionTokens) + u.SavedUSD)
 		e := cfg.Model.Job(v, st.ds.Kept, cfg.Chunk.FramesPerRequest).Estimate(*p, true)
 		res.Estimate = &e

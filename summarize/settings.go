@@ -46,6 +46,7 @@ type Settings struct {
 	Prompt           string              `json:"prompt"`
 	Prompts          string              `json:"prompts_sha256"` // this mode's system prompts as sent
 	Pricing          *cost.Model         `json:"pricing,omitempty"`
+	Batch            string              `json:"batch,omitempty"` // which requests the Batch API answered: their cost is the batch price
 	Transcribe       *TranscribeSettings `json:"transcribe,omitempty"`
 	OCR              *OCRSettings        `json:"ocr,omitempty"`
 	Schema           string              `json:"schema_sha256,omitempty"`
@@ -76,7 +77,7 @@ func (cfg Config) Settings() Settings {
 		FramesPerRequest: c.FramesPerRequest, Quality: c.Quality,
 		Model: m.Model, Detail: string(m.Detail), MaxTokens: m.MaxTokens, MergeMaxTokens: m.MergeMaxTokens,
 		MergeBudget: m.MergeBudget, Mode: string(m.Mode), Prompt: m.Prompt, Prompts: hex.EncodeToString(prompts[:]),
-		Pricing: m.Pricing, DescriptionsOnly: m.DescriptionsOnly}
+		Pricing: m.Pricing, Batch: m.Batch.String(), DescriptionsOnly: m.DescriptionsOnly}
 	if o := cfg.OCR; o != nil {
 		s.OCR = &OCRSettings{Lang: o.Options.Lang}
 	}

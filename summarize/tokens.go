@@ -43,7 +43,7 @@ func (o Options) Job(v extract.Video, n, perRequest int) cost.Job {
 	j := cost.Job{
 		Frames: cost.Sizes(n, w, h), PerRequest: perRequest, Detail: o.Detail,
 		ChunkPrompt: len(o.system("chunk")), MergePrompt: len(o.system("merge")),
-		MaxTokens: o.MaxTokens, MergeMaxTokens: o.MergeMaxTokens, MergeBudget: o.MergeBudget,
+		MaxTokens: o.MaxTokens, MergeMaxTokens: o.MergeMaxTokens, MergeBudget: o.MergeBudget, Batch: o.Batch,
 		NoMerge: o.DescriptionsOnly,
 	}
 	if o.Schema != nil { // the schema may go in the prompt, and an invalid summary is asked again

@@ -25,6 +25,13 @@ func (s *Server) check(req *Request, r *http.Request, raw []byte) {
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		bad("Content-Type %q", ct)
 	}
+	s.checkChat(req, raw)
+}
+
+// checkChat validates a chat request body (sent live, or a batch line's)
+// against the schema and the rules of images, labels and token limits.
+func (s *Server) checkChat(req *Request, raw []byte) {
+	bad := func(format string, a ...any) { req.Problem = append(req.Problem, fmt.Sprintf(format, a...)) }
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
 	if err != nil {
 		bad("body is not JSON: %v", err)

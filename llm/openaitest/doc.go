@@ -13,6 +13,16 @@
 // NeedTesseract and DrawtextFont skip a test for a missing tool on a
 // developer machine and fail it in CI.
 //
+// It also serves the Batch API (batch.go, batchrun.go): multipart uploads
+// to /files, /files/{id}/content, /batches, /batches/{id} and cancel,
+// under /v1 and under Azure's /openai/v1. Uploads and batch requests are
+// validated against the schemas cut from the OpenAPI document
+// (testdata/openai/batch-schema.json), every line of an input file against
+// the request input object and its body as a live request; batches run
+// as scripted (BatchScript: after some polls, lines failing, expiring,
+// failing validation, cancelled, a client killed mid-upload or
+// mid-create) and end with real output and error files.
+//
 // It speaks raw JSON, so the tests check what really goes over the wire; it
 // must not import go-openai nor any other vidskim package.
 package openaitest

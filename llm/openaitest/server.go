@@ -31,6 +31,8 @@ type Request struct {
 	Texts   []string // every text part and string content, in order
 	Images  []Image
 	Problem []string // what failed validation; tests fail on any
+	// CustomID is a batch line's custom_id (batch.go); "" when sent live.
+	CustomID string
 }
 
 // Context is the request's context: done when the client goes away.
@@ -70,6 +72,8 @@ type Server struct {
 	// SpeechScript, when set, may answer a valid /audio/speech request
 	// itself (a failure, say); a zero Reply means the tone.
 	SpeechScript func(s Spoken) Reply
+	// Batch scripts the Batch API (batch.go).
+	Batch BatchScript
 
 	speechSchema, translationSchema *jsonschema.Schema
 
@@ -79,6 +83,7 @@ type Server struct {
 	spoken         []Spoken
 	n              atomic.Int64
 	start          sync.Once
+	batch          batchState
 }
 
 // New makes a fake server; it is closed when the test ends. It starts
@@ -90,6 +95,7 @@ func New(t testing.TB) *Server {
 	s := &Server{t: t, schema: loadSchema(t, "chat-schema.json", "CreateChatCompletionRequest"),
 		speechSchema:      loadSchema(t, "audio-schema.json", "CreateSpeechRequest"),
 		translationSchema: loadSchema(t, "audio-schema.json", "CreateTranslationRequest")}
+	s.batch.schemas = loadBatchSchemas(t)
 	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.handle))
 	t.Cleanup(func() {
 		s.start.Do(func() {}) // never started: nothing to wait for
@@ -119,6 +125,9 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		return
 	case strings.HasSuffix(r.URL.Path, "/audio/speech"):
 		s.handleSpeech(w, r)
+		return
+	}
+	if s.handleBatchAPI(w, r) {
 		return
 	}
 	req := Request{N: int(s.n.Add(1)), ctx: r.Context(), Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone()}
@@ -204,24 +213,32 @@ func completion(req Request, reply Reply) map[string]any {
 // OpenAI's OpenAPI document in the repository's testdata/openai.
 func loadSchema(t testing.TB, file, name string) *jsonschema.Schema {
 	t.Helper()
+	return loadSchemas(t, file, name)[name]
+}
+
+// loadSchemas compiles the named schemas of a file cut from the OpenAPI
+// document (testdata/openai/extract-schema.py).
+func loadSchemas(t testing.TB, file string, names ...string) map[string]*jsonschema.Schema {
+	t.Helper()
 	_, self, _, _ := runtime.Caller(0)
-	path := filepath.Join(filepath.Dir(self), "..", "..", "testdata", "openai", file)
-	f, err := os.Open(path)
+	f, err := os.Open(filepath.Join(filepath.Dir(self), "..", "..", "testdata", "openai", file))
 	if err != nil {
 		t.Fatalf("openaitest: %v", err)
 	}
 	defer f.Close()
 	doc, err := jsonschema.UnmarshalJSON(f)
 	if err != nil {
-		t.Fatalf("openaitest: schema: %v", err)
+		t.Fatalf("openaitest: %s: %v", file, err)
 	}
 	c := jsonschema.NewCompiler()
 	if err := c.AddResource(file, doc); err != nil {
-		t.Fatalf("openaitest: schema: %v", err)
+		t.Fatalf("openaitest: %s: %v", file, err)
 	}
-	sch, err := c.Compile(file + "#/components/schemas/" + name)
-	if err != nil {
-		t.Fatalf("openaitest: schema: %v", err)
+	out := map[string]*jsonschema.Schema{}
+	for _, n := range names {
+		if out[n], err = c.Compile(file + "#/components/schemas/" + n); err != nil {
+			t.Fatalf("openaitest: %s: %s: %v", file, n, err)
+		}
 	}
-	return sch
+	return out
 }
