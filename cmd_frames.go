@@ -53,8 +53,12 @@ func framesCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	}
 	log.Info("frames selected", "sampled", rep.Sampled, "kept", len(rep.Kept), "dropped_by_cap", rep.Dropped, "requests", rep.Requests)
 	if !c.Bool("quiet") {
-		fmt.Fprintf(stderr, "Plan: %s sampled, %d kept, %s. To send them to a model: vidskim summarize; %s.\n",
-			render.Count(rep.Sampled, "frame"), len(rep.Kept), render.Count(rep.Requests, "request"), howToConnect)
+		skipped := ""
+		if rep.Skipped > 0 {
+			skipped = ", " + notDecoded(rep.Skipped, rep.Video.Duration)
+		}
+		fmt.Fprintf(stderr, "Plan: %s sampled, %d kept%s, %s. To send them to a model: vidskim summarize; %s.\n",
+			render.Count(rep.Sampled, "frame"), len(rep.Kept), skipped, render.Count(rep.Requests, "request"), howToConnect)
 	}
 	return nil
 }

@@ -42,8 +42,10 @@ func planCmd(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	store := openSelections(c, newLogger(c, stderr))
+	defer store.close()
 	plan := func(ctx context.Context, in input) (render.Plan, error) {
-		return planOf(c, ctx, in, sel, mo, models, oc)
+		return store.plan(c, ctx, in, sel, mo, models, oc)
 	}
 	if single {
 		p, err := plan(c.Context, ins[0])
@@ -87,8 +89,17 @@ func writePlanTotal(stdout io.Writer, format render.Format, model string, plans 
 	return render.Write(stdout, format, total)
 }
 
-// planOf is one video's plan.
-func planOf(c *cli.Context, ctx context.Context, in input, sel selection, mo summarize.Options, models cost.Models, oc *summarize.OCRConfig) (render.Plan, error) {
+// plan is one video's plan; the frames it keeps are kept in the library.
+func (s *selections) plan(c *cli.Context, ctx context.Context, in input, sel selection, mo summarize.Options, models cost.Models, oc *summarize.OCRConfig) (render.Plan, error) {
+	p, rep, err := planOf(c, ctx, in, sel, mo, models, oc)
+	if err == nil {
+		s.record(ctx, in, sel, rep)
+	}
+	return p, err
+}
+
+// planOf is one video's plan, and the frames it keeps.
+func planOf(c *cli.Context, ctx context.Context, in input, sel selection, mo summarize.Options, models cost.Models, oc *summarize.OCRConfig) (render.Plan, render.Frames, error) {
 	var ocrs *ocrSample
 	var keep func(extract.Frame) (string, error)
 	if oc != nil {
@@ -97,10 +108,10 @@ func planOf(c *cli.Context, ctx context.Context, in input, sel selection, mo sum
 	}
 	v, rep, err := keptFrames(ctx, in, sel, keep)
 	if err != nil {
-		return render.Plan{}, err
+		return render.Plan{}, rep, err
 	}
 	p := render.Plan{Video: rep.Video, Checked: models.Checked,
-		Frames: summarize.FrameCounts{Sampled: rep.Sampled, Kept: len(rep.Kept), Dropped: rep.Dropped},
+		Frames: summarize.FrameCounts{Sampled: rep.Sampled, Kept: len(rep.Kept), Dropped: rep.Dropped, Skipped: rep.Skipped},
 		Plan:   cost.NewPlan(models, mo.Model, mo.Job(v, len(rep.Kept), sel.chunk.FramesPerRequest))}
 	p.Warnings = rep.Warnings
 	if !p.Chosen.Known {
@@ -108,7 +119,7 @@ func planOf(c *cli.Context, ctx context.Context, in input, sel selection, mo sum
 	}
 	if oc != nil {
 		if p.OCR, err = ocrs.measure(ctx, v, sel.extract, *oc); err != nil {
-			return p, err
+			return p, rep, err
 		}
 	}
 	if c.Bool("transcribe") {
@@ -122,5 +133,5 @@ func planOf(c *cli.Context, ctx context.Context, in input, sel selection, mo sum
 		n := narration(models, c.String("tts-model"), mo, sel.extract, v, len(rep.Kept))
 		p.Narration = &n
 	}
-	return p, nil
+	return p, rep, nil
 }

@@ -30,8 +30,8 @@ func selectFlags() []cli.Flag {
 		&cli.IntFlag{Name: "dedupe-threshold", Value: dedupe.DefaultThreshold, Usage: "keep a frame when its hash differs from the last kept frame by more than this many bits (0 keeps every frame)"},
 		&cli.Float64Flag{Name: "max-gap", Usage: "keep at least one frame every this many seconds, even when nothing changes (0: off)"},
 		&cli.IntFlag{Name: "max-frames", Usage: "keep at most this many frames, dropping those that add least (0: no cap)"},
-		&cli.BoolFlag{Name: "keyframes", Usage: "sample keyframes only: much faster, coarser in time"},
-		&cli.BoolFlag{Name: "exact", Usage: "decode every picture (by default non-reference pictures are skipped: a third faster, times still true)"},
+		&cli.BoolFlag{Name: "keyframes", Usage: "sample keyframes only: much faster, coarser in time (the first picture is always kept)"},
+		&cli.BoolFlag{Name: "exact", Usage: "decode every picture with every filter (by default non-reference pictures, deblocking when frames shrink twofold, and the quiet stretches of a still scene are skipped; times stay true)"},
 		&cli.StringFlag{Name: "detail", Value: string(chunk.Low), Usage: "image detail: low (within 512x512) or high (short side 768, long side 2000)"},
 		&cli.IntFlag{Name: "frames-per-request", Value: chunk.DefaultFramesPerRequest, Usage: "most images in one request"},
 		&cli.BoolFlag{Name: "verbose", Usage: "details on stderr: one line a request (what for, images, tokens, time, cached, retries) and each stage's counts"},
@@ -249,7 +249,7 @@ func libraryFlags() []cli.Flag {
 func planFlags() []cli.Flag {
 	return concat(selectFlags(), jobFlags(), []cli.Flag{modelFlag(), maxTokensFlag(),
 		formatFlag("text", "output format: text or json (several videos: JSON Lines, the total last)")}, transcribeFlags(), manyFlags(), batchFlags()[:2],
-		only(speechFlags(), "speak", "tts-model", "language", "translate"))
+		only(speechFlags(), "speak", "tts-model", "language", "translate"), libraryFlags()) // the library keeps the plan's frames for summarize
 }
 
 func framesFlags() []cli.Flag {

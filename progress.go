@@ -90,6 +90,14 @@ func eta(p summarize.Progress) string {
 	return "about " + left.Round(time.Second).String() + " left"
 }
 
+// notDecoded says how much of a range of end seconds gating left out.
+func notDecoded(skipped, end float64) string {
+	if end > 0 {
+		return fmt.Sprintf("%.0f%% not decoded (still scene)", 100*skipped/end)
+	}
+	return fmt.Sprintf("%.0f s not decoded (still scene)", skipped)
+}
+
 // progressFacts are what the display says, most important first: where
 // decoding is, the answers, the time left, the frames, the tokens.
 func progressFacts(p summarize.Progress) []string {
@@ -101,6 +109,9 @@ func progressFacts(p summarize.Progress) []string {
 	}
 	if e := eta(p); e != "" {
 		facts = append(facts, e)
+	}
+	if p.Skipped > 0 {
+		facts = append(facts, notDecoded(p.Skipped, p.End))
 	}
 	return append(facts, fmt.Sprintf("%s sampled, %d kept", render.Count(p.Sampled, "frame"), p.Kept),
 		fmt.Sprintf("requests %d/%d", p.Answered, p.Sent), render.Count(p.Tokens, "token"))

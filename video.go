@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"math"
 
 	"github.com/vidskim/vidskim/dedupe"
 	"github.com/vidskim/vidskim/extract"
@@ -86,5 +87,6 @@ func selectFrames(ctx context.Context, v extract.Video, sel selection, keep func
 		err = werr
 	}
 	rep.Sampled, rep.Dropped, rep.Warnings = ds.Sampled, ds.Dropped, xs.Warnings(v, sel.extract)
+	rep.Skipped, rep.LastTime = math.Round(xs.Skipped*10)/10, xs.LastTime
 	return rep, err
 }

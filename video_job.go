@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -70,6 +69,12 @@ func (s *session) summarizeVideo(ctx context.Context, in input, pass gate, progr
 	}
 	cfg := s.cfg
 	cfg.OnProgress = progress
+	if known {
+		cfg.Reuse = reuseSelection(ctx, s.lib, fp, s.sel, s.tools)
+	}
+	if cfg.Reuse != nil {
+		s.log.Info("decoding only the frames an earlier plan kept", "video", in.name, "frames", len(cfg.Reuse.Times))
+	}
 	var mu sync.Mutex
 	var keys []string
 	kctx := llm.WithCacheKeys(ctx, func(k string) { mu.Lock(); keys = append(keys, k); mu.Unlock() })
@@ -108,13 +113,7 @@ func (s *session) fingerprint(ctx context.Context, in input) (library.Fingerprin
 	if s.lib == nil {
 		return library.Fingerprint{}, false
 	}
-	var fp library.Fingerprint
-	var err error
-	if in.url {
-		fp, err = library.FingerprintURL(ctx, &http.Client{Timeout: time.Minute}, in.name)
-	} else {
-		fp, err = library.FingerprintFile(in.name)
-	}
+	fp, err := fingerprintOf(ctx, in)
 	if err != nil {
 		s.log.Debug("not in the library: no fingerprint", "video", in.name, "error", err)
 	}

@@ -18,6 +18,9 @@ var (
 	ErrNoFrames = errors.New("no frames could be decoded")
 	// ErrNotMedia means ffprobe could not read the file as audio or video.
 	ErrNotMedia = errors.New("not a video file ffmpeg can read")
+	// ErrNoPicture means Pictures found no picture at an asked time: the
+	// video or the options differ from the run that reported it.
+	ErrNoPicture = errors.New("no picture at the asked time")
 	// ErrToolMissing means ffmpeg or ffprobe is not installed.
 	ErrToolMissing = errors.New("ffmpeg/ffprobe not found in PATH (install it: apt-get install ffmpeg, brew install ffmpeg)")
 )

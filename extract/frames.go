@@ -30,6 +30,13 @@ type Stats struct {
 	Sampled      int     // frames sent downstream
 	LastTime     float64 // time of the last frame sent
 	DecodeErrors int     // error lines ffmpeg printed while decoding
+	// Skipped is how many seconds of the range were not decoded because
+	// their packet sizes showed nothing new (see Options.DecodeAll), so
+	// outputs can say how much of the video was looked at.
+	Skipped float64
+	// Gate says how gating went, for a log line: the stretches skipped, or
+	// why the range was decoded whole; "" when it was not tried.
+	Gate string
 }
 
 // Warnings says when v decoded only in part: the frames end well before
@@ -54,21 +61,74 @@ func (st Stats) Warnings(v Video, o Options) []string {
 // is cancelled, or ffmpeg fails. It does not close out. A run that ends with
 // no frame at all is an error (ffmpeg may exit 0 on a file it cannot decode).
 func Run(ctx context.Context, v Video, opts Options, out chan<- Frame) (Stats, error) {
+	bin, err := ready(v, &opts)
+	if err != nil {
+		return Stats{}, err
+	}
+	w, h := FitSize(v.Width, v.Height, opts.MaxLong, opts.MaxShort)
+	switch {
+	case opts.Keyframes && keyframeTimesFromPackets(v):
+		s := newSampler(v, opts)
+		s.trim, s.span = true, opts.RangeEnd(v)-opts.Start
+		return runKeyframes(ctx, v, opts, ffRun{bin: bin, w: w, h: h}, s.pick, out)
+	case gateable(v, opts):
+		return runGated(ctx, v, opts, ffRun{bin: bin, w: w, h: h}, out)
+	}
+	run := ffRun{bin: bin, args: buildArgs(v, opts, w, h, selectExpr(v, opts)), w: w, h: h, pick: newSampler(v, opts).pick}
+	return run.run(ctx, v, out)
+}
+
+// ready applies opts' defaults, checks them against v and finds ffmpeg:
+// what every decoding run does first.
+func ready(v Video, opts *Options) (string, error) {
 	opts.applyDefaults()
 	if err := opts.Validate(v); err != nil {
-		return Stats{}, err
+		return "", err
 	}
 	bin, err := exec.LookPath(opts.FFmpegPath)
 	if err != nil {
-		return Stats{}, fmt.Errorf("extract: %w", ErrToolMissing)
+		return "", fmt.Errorf("extract: %w", ErrToolMissing)
 	}
-	w, h := FitSize(v.Width, v.Height, opts.MaxLong, opts.MaxShort)
+	return bin, nil
+}
+
+// ffRun is one ffmpeg process whose raw RGBA frames become Frames.
+type ffRun struct {
+	bin  string
+	args []string
+	w, h int
+	// pick turns each frame's stamp into its time and whether to send it.
+	pick func(stamp) choice
+	// prepare, when set, runs once ffmpeg has started (so that ffmpeg's own
+	// start overlaps it) and before any frame is read; with stdin set, what
+	// it returns is ffmpeg's standard input (a concat script).
+	prepare func(context.Context) []byte
+	stdin   bool
+}
+
+// choice is what to do with one frame from ffmpeg.
+type choice struct {
+	time  float64 // the frame's time, seconds from the start of the video
+	index int     // Frame.Index; -1: the frame's position among those sent
+	send  bool    // send it now
+	hold  bool    // keep it; sent at the end if no frame is sent after it
+}
+
+// run starts ffmpeg and reads its frames into out.
+func (r ffRun) run(ctx context.Context, v Video, out chan<- Frame) (Stats, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, buildArgs(v, opts, w, h)...)
+	cmd := exec.CommandContext(ctx, r.bin, r.args...)
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 3 * time.Second
 	ownGroup(cmd)
+	var stdin io.WriteCloser
+	var err error
+	if r.stdin {
+		if stdin, err = cmd.StdinPipe(); err != nil {
+			return Stats{}, err
+		}
+	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return Stats{}, err
@@ -82,7 +142,14 @@ func Run(ctx context.Context, v Video, opts Options, out chan<- Frame) (Stats, e
 	}
 	log := newStderrLog(ctx)
 	go log.scan(stderr)
-	st, readErr := readFrames(ctx, stdout, log.times, w, h, opts, out)
+	if r.prepare != nil {
+		in := r.prepare(ctx)
+		if stdin != nil {
+			stdin.Write(in) // a failed write means ffmpeg died; its exit says why
+			stdin.Close()
+		}
+	}
+	st, readErr := readFrames(ctx, stdout, log.stamps, r, out)
 	if readErr != nil {
 		cancel()       // stop ffmpeg; its stderr ends and the scanner finishes
 		stdout.Close() // and unblock it if it was writing a frame nobody reads
@@ -130,7 +197,8 @@ func exitCode(err error) int {
 // option sits before -i; a file is named with the file: protocol, which
 // is the only protocol allowed, so no name is ever read as an option or URL
 // (a URL input is read with URLProtocols only: see source).
-func buildArgs(v Video, o Options, w, h int) []string {
+// sel is the select filter's expression; "" passes every decoded picture.
+func buildArgs(v Video, o Options, w, h int, sel string) []string {
 	in := ffmpeg.KwArgs{
 		"hide_banner": "", "nostdin": "", "nostats": "", "loglevel": "info",
 	}
@@ -140,16 +208,34 @@ func buildArgs(v Video, o Options, w, h int) []string {
 	if o.End > 0 {
 		in["t"] = num(o.End - o.Start)
 	}
+	in = decoderFlags(v, o, w, h, in)
+	return outputArgs(ffmpeg.Input(v.source(in), in), v, w, h, sel)
+}
+
+// decoderFlags adds to in what the decoder may skip (see Options.Exact)
+// when decoding v into w x h frames.
+func decoderFlags(v Video, o Options, w, h int, in ffmpeg.KwArgs) ffmpeg.KwArgs {
 	switch {
 	case o.Keyframes:
 		in["skip_frame"] = "nokey"
 	case !o.Exact:
 		in["skip_frame"] = "noref"
 	}
-	return ffmpeg.Input(v.source(in), in).
-		Get(strconv.Itoa(v.StreamIndex)).
-		Filter("select", ffmpeg.Args{selectExpr(v, o)}).
-		Filter("scale", ffmpeg.Args{fmt.Sprintf("%d:%d", w, h)}, ffmpeg.KwArgs{"flags": "area"}).
+	if !o.Exact && 2*max(w, h) <= max(v.Width, v.Height) {
+		in["skip_loop_filter"] = "all"
+	}
+	return in
+}
+
+// outputArgs is the filter graph and output shared by every run: select,
+// then scale to the budget (rotation and pixel aspect applied), showinfo
+// for the times, raw RGBA on stdout.
+func outputArgs(in *ffmpeg.Stream, v Video, w, h int, sel string) []string {
+	s := in.Get(strconv.Itoa(v.StreamIndex))
+	if sel != "" {
+		s = s.Filter("select", ffmpeg.Args{sel})
+	}
+	return s.Filter("scale", ffmpeg.Args{fmt.Sprintf("%d:%d", w, h)}, ffmpeg.KwArgs{"flags": "area"}).
 		Filter("setsar", ffmpeg.Args{"1"}).
 		Filter("showinfo", nil).
 		Output("pipe:1", ffmpeg.KwArgs{"f": "rawvideo", "pix_fmt": "rgba", "fps_mode": "passthrough"}).
@@ -157,8 +243,9 @@ func buildArgs(v Video, o Options, w, h int) []string {
 }
 
 // selectExpr passes the first decoded picture of each sampling interval,
-// plus every picture in the last TailWindow seconds of the range (readFrames
-// keeps only the last of those). Times t are relative to the range start.
+// plus every picture in the last TailWindow seconds of the range (the
+// sampler keeps only the last of those). Times t are relative to the range
+// start.
 func selectExpr(v Video, o Options) string {
 	f := num(o.FPS)
 	e := fmt.Sprintf("isnan(prev_t)+gt(floor(t*%s),floor(prev_t*%s))", f, f)
@@ -171,16 +258,50 @@ func selectExpr(v Video, o Options) string {
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
-// readFrames cuts stdout into w*h*4-byte RGBA frames and pairs each with the
-// next showinfo time. A frame that starts a new sampling interval goes out
-// at once; a tail-only frame is held and sent at the end only if it is the
-// last picture of the range.
-func readFrames(ctx context.Context, r io.Reader, times <-chan float64, w, h int, o Options, out chan<- Frame) (Stats, error) {
+// sampler picks, in Go, what selectExpr picks in ffmpeg: the first picture
+// of each sampling interval, and the last picture of the range.
+type sampler struct {
+	o        Options
+	lastCell float64
+	tail     float64 // pictures from here on may be the last one
+	// trim drops pictures outside [0, span) (span <= 0: no end): ffmpeg
+	// trims the range itself except in a keyframe run that decodes it all.
+	trim bool
+	span float64
+}
+
+func newSampler(v Video, o Options) *sampler {
+	s := &sampler{o: o, lastCell: math.Inf(-1)}
+	if end := o.RangeEnd(v); end > 0 {
+		s.tail = end - o.Start - o.tailWindow(v)
+	}
+	return s
+}
+
+// pick takes times relative to the range start, as ffmpeg gives them.
+func (s *sampler) pick(st stamp) choice {
+	c := choice{time: s.o.Start + st.t, index: -1}
+	if s.trim && (st.t < 0 || (s.span > 0 && st.t >= s.span)) {
+		return c
+	}
+	if cell := math.Floor(st.t * s.o.FPS); cell > s.lastCell {
+		s.lastCell, c.send = cell, true
+		return c
+	}
+	c.hold = !s.trim || st.t >= s.tail // ffmpeg's select passed only tail pictures
+	return c
+}
+
+// readFrames cuts stdout into w*h*4-byte RGBA frames and pairs each with
+// the next showinfo stamp; r.pick says what each frame is. A held frame is
+// sent at the end only if no frame was sent after it.
+func readFrames(ctx context.Context, rd io.Reader, stamps <-chan stamp, r ffRun, out chan<- Frame) (Stats, error) {
 	var st Stats
 	var held *Frame
-	lastCell := math.Inf(-1)
 	send := func(f Frame) error {
-		f.Index = st.Sampled
+		if f.Index < 0 {
+			f.Index = st.Sampled
+		}
 		select {
 		case out <- f:
 			st.Sampled++
@@ -191,31 +312,33 @@ func readFrames(ctx context.Context, r io.Reader, times <-chan float64, w, h int
 		}
 	}
 	for {
-		img := image.NewRGBA(image.Rect(0, 0, w, h))
-		if _, err := io.ReadFull(r, img.Pix); err == io.EOF {
+		img := image.NewRGBA(image.Rect(0, 0, r.w, r.h))
+		if _, err := io.ReadFull(rd, img.Pix); err == io.EOF {
 			break
 		} else if err != nil {
 			return st, fmt.Errorf("reading frames from ffmpeg: %w", err)
 		}
-		var rel float64
+		var s stamp
 		select {
-		case t, ok := <-times:
+		case t, ok := <-stamps:
 			if !ok {
 				return st, errors.New("ffmpeg sent a frame without a timestamp")
 			}
-			rel = t
+			s = t
 		case <-ctx.Done():
 			return st, ctx.Err()
 		}
-		f := Frame{Time: o.Start + rel, Image: img}
-		if cell := math.Floor(rel * o.FPS); cell > lastCell {
-			lastCell, held = cell, nil
+		c := r.pick(s)
+		f := Frame{Time: c.time, Index: c.index, Image: img}
+		switch {
+		case c.send:
+			held = nil
 			if err := send(f); err != nil {
 				return st, err
 			}
-			continue
+		case c.hold:
+			held = &f
 		}
-		held = &f
 	}
 	if held != nil {
 		return st, send(*held)

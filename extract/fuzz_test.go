@@ -3,6 +3,7 @@ package extract
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 )
@@ -34,8 +35,8 @@ func FuzzShowinfo(f *testing.F) {
 	f.Fuzz(func(t *testing.T, line string) {
 		l := newStderrLog(context.Background())
 		for _, part := range strings.Split(line, "\n") {
-			if tm, ok := l.showinfo(part); ok && (tm != tm || tm > 1e300 || tm < -1e300) {
-				t.Fatalf("time %v from %q", tm, part)
+			if s, ok := l.showinfo(part); ok && (s.t != s.t || s.t > 1e300 || s.t < -1e300 || s.pos < -1) {
+				t.Fatalf("stamp %+v from %q", s, part)
 			}
 		}
 	})
@@ -51,13 +52,14 @@ func FuzzReadFrames(f *testing.F) {
 		if w == 0 || h == 0 {
 			return
 		}
-		times := make(chan float64, int(ntimes))
+		stamps := make(chan stamp, int(ntimes))
 		for i := range int(ntimes) {
-			times <- float64(i) * 0.5
+			stamps <- stamp{t: float64(i) * 0.5, pos: -1}
 		}
-		close(times)
+		close(stamps)
 		out := make(chan Frame, len(data)+1)
-		st, err := readFrames(context.Background(), bytes.NewReader(data), times, int(w), int(h), Options{FPS: 1}, out)
+		r := ffRun{w: int(w), h: int(h), pick: newSampler(Video{}, Options{FPS: 1}).pick}
+		st, err := readFrames(context.Background(), bytes.NewReader(data), stamps, r, out)
 		close(out)
 		size := int(w) * int(h) * 4
 		whole := len(data) / size
@@ -76,5 +78,37 @@ func FuzzReadFrames(f *testing.F) {
 		if n != st.Sampled || n > whole {
 			t.Fatalf("%d frames out, stats %d, %d whole frames in", n, st.Sampled, whole)
 		}
+	})
+}
+
+// FuzzParsePacket: any line gives a packet with a non-negative size, or
+// none.
+func FuzzParsePacket(f *testing.F) {
+	f.Add("pts_time=0.400000|dts_time=0.000000|duration_time=0.100000|size=257|pos=48|flags=K_")
+	f.Add("pts_time=N/A|dts_time=N/A|size=0|pos=N/A|flags=__")
+	f.Fuzz(func(t *testing.T, line string) {
+		if p, ok := parsePacket(line); ok && (p.size < 0 || p.pos < -1) {
+			t.Fatalf("packet %+v from %q", p, line)
+		}
+	})
+}
+
+// FuzzMP4Index: the moov reader, which reads untrusted files, never
+// panics or runs away on any bytes: it reads samples or declines.
+func FuzzMP4Index(f *testing.F) {
+	for _, name := range []string{"vfr.mp4", "rotated.mp4"} { // small, with a moov
+		if data, err := os.ReadFile(testdata(name)); err == nil {
+			f.Add(data, 0)
+		}
+	}
+	f.Add([]byte("\x00\x00\x00\x08moov"), 0)
+	f.Fuzz(func(t *testing.T, data []byte, index int) {
+		n := 0
+		mp4Samples(bytes.NewReader(data), index, func(p packet) error {
+			if n++; p.size < 0 || n > maxSamples {
+				t.Fatalf("sample %d: %+v", n, p)
+			}
+			return nil
+		})
 	})
 }

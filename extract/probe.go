@@ -25,6 +25,9 @@ type Video struct {
 	Duration    float64 `json:"duration_s"` // 0 when the container does not say
 	FrameRate   float64 `json:"frame_rate,omitempty"`
 	HasAudio    bool    `json:"has_audio"`
+	// StartTime is the container's first timestamp in seconds (offset.ts
+	// starts at 1.5 s): frame times count from it, packet times do not.
+	StartTime float64 `json:"start_s,omitempty"`
 }
 
 // probeTimeout bounds ffprobe: it reads headers only, so a hang means a
@@ -105,6 +108,7 @@ type probeJSON struct {
 	Format struct {
 		FormatName string `json:"format_name"`
 		Duration   string `json:"duration"`
+		StartTime  string `json:"start_time"`
 	} `json:"format"`
 }
 
@@ -152,6 +156,9 @@ func parseProbe(data []byte) (Video, error) {
 		return Video{}, ErrNoVideoStream
 	}
 	v.Format = p.Format.FormatName
+	if st, err := strconv.ParseFloat(p.Format.StartTime, 64); err == nil && math.Abs(st) < 1e9 {
+		v.StartTime = st
+	}
 	if d := seconds(p.Format.Duration); d > 0 {
 		v.Duration = d
 	}

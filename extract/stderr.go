@@ -10,39 +10,47 @@ import (
 	"strings"
 )
 
-// stderrLog reads ffmpeg's stderr: showinfo lines become frame times, error
-// lines are counted, and a bounded tail is kept for error messages.
+// stderrLog reads ffmpeg's stderr: showinfo lines become frame stamps,
+// error lines are counted, and a bounded tail is kept for error messages.
 type stderrLog struct {
 	ctx    context.Context
-	times  chan float64
+	stamps chan stamp
 	done   chan struct{}
 	tail   *tail
 	errors int
 	tb     float64 // showinfo's input time base, seconds per pts tick
 }
 
+// stamp is what showinfo says of one frame: its time as ffmpeg counts it,
+// and the byte offset of the packet it was decoded from (-1: unknown).
+type stamp struct {
+	t   float64
+	pos int64
+}
+
 func newStderrLog(ctx context.Context) *stderrLog {
-	return &stderrLog{ctx: ctx, times: make(chan float64, 64), done: make(chan struct{}), tail: newTail(4096)}
+	return &stderrLog{ctx: ctx, stamps: make(chan stamp, 64), done: make(chan struct{}), tail: newTail(4096)}
 }
 
 var (
 	reTimeBase = regexp.MustCompile(`config in time_base: (\d+)/(\d+)`)
 	rePTS      = regexp.MustCompile(`\bn:\s*\d+\s+pts:\s*(-?\d+)\s+pts_time:(\S+)`)
+	rePos      = regexp.MustCompile(`\bpos:\s*(-?\d+)`)
 )
 
 // scan reads r to its end. It stops handing out times once ctx is done but
 // keeps draining, so ffmpeg never blocks on a full stderr pipe.
 func (l *stderrLog) scan(r io.Reader) {
 	defer close(l.done)
-	defer close(l.times)
+	defer close(l.stamps)
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	for sc.Scan() {
 		line := sc.Text()
 		if strings.Contains(line, "Parsed_showinfo") {
-			if t, ok := l.showinfo(line); ok {
+			if s, ok := l.showinfo(line); ok {
 				select {
-				case l.times <- t:
+				case l.stamps <- s:
 				case <-l.ctx.Done():
 				}
 			}
@@ -56,27 +64,35 @@ func (l *stderrLog) scan(r io.Reader) {
 	io.Copy(io.Discard, r)
 }
 
-// showinfo returns the time of a showinfo frame line. It uses the integer
+// showinfo returns the stamp of a showinfo frame line. It uses the integer
 // pts and the link time base, because pts_time is printed with only six
 // significant digits (a long video would lose its milliseconds).
-func (l *stderrLog) showinfo(line string) (float64, bool) {
+func (l *stderrLog) showinfo(line string) (stamp, bool) {
 	if m := reTimeBase.FindStringSubmatch(line); m != nil {
 		n, _ := strconv.ParseFloat(m[1], 64)
 		d, _ := strconv.ParseFloat(m[2], 64)
 		if n > 0 && d > 0 {
 			l.tb = n / d
 		}
-		return 0, false
+		return stamp{}, false
 	}
 	m := rePTS.FindStringSubmatch(line)
 	if m == nil {
-		return 0, false
+		return stamp{}, false
+	}
+	s := stamp{pos: -1}
+	if p := rePos.FindStringSubmatch(line); p != nil {
+		if pos, err := strconv.ParseInt(p[1], 10, 64); err == nil && pos >= 0 {
+			s.pos = pos
+		}
 	}
 	if pts, err := strconv.ParseInt(m[1], 10, 64); err == nil && l.tb > 0 {
-		return float64(pts) * l.tb, true
+		s.t = float64(pts) * l.tb
+		return s, true
 	}
 	t, err := strconv.ParseFloat(m[2], 64)
-	return t, err == nil && !math.IsNaN(t) && !math.IsInf(t, 0)
+	s.t = t
+	return s, err == nil && !math.IsNaN(t) && !math.IsInf(t, 0)
 }
 
 // isErrorLine spots complaints of the demuxer or decoder ("[h264 @ 0x...]

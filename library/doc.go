@@ -6,8 +6,10 @@
 // chunk with its time range, frame times and description, the transcript
 // segments, the narration script and the summary, and the answer-cache
 // keys of its requests (so forgetting a video can delete its cached
-// answers). A run of the same video with the same settings is rendered
-// from here without decoding or asking anything. Everything runs produced
+// answers); and the frames a selection (plan) kept, by fingerprint and
+// selection settings, so summarize afterwards decodes only those. A run
+// of the same video with the same settings is rendered from here without
+// decoding or asking anything. Everything runs produced
 // (descriptions, speech, narration, summaries, on-screen text) is in a
 // full-text index (SQLite FTS5, search.go) kept in step in the same
 // transactions; questions asked of the library are kept with the runs

@@ -13,12 +13,13 @@ type runExtra struct {
 	Range            *summarize.TimeRange `json:"range,omitempty"`
 	Usage            *summarize.Usage     `json:"usage,omitempty"`
 	DescriptionsOnly bool                 `json:"descriptions_only,omitempty"`
+	Skipped          float64              `json:"not_decoded_s,omitempty"` // Frames.Skipped
 }
 
 // extraOf is res's runExtra as JSON.
 func extraOf(res summarize.Result) string {
 	u := res.Usage
-	b, _ := json.Marshal(runExtra{Range: res.Range, Usage: &u, DescriptionsOnly: res.DescriptionsOnly}) // plain data: cannot fail
+	b, _ := json.Marshal(runExtra{Range: res.Range, Usage: &u, DescriptionsOnly: res.DescriptionsOnly, Skipped: res.Frames.Skipped}) // plain data: cannot fail
 	return string(b)
 }
 
@@ -29,7 +30,7 @@ func loadExtra(s string, r *summarize.Result) error {
 	if err := json.Unmarshal([]byte(s), &x); err != nil {
 		return fmt.Errorf("extra: %w", err)
 	}
-	r.Range, r.DescriptionsOnly = x.Range, x.DescriptionsOnly
+	r.Range, r.DescriptionsOnly, r.Frames.Skipped = x.Range, x.DescriptionsOnly, x.Skipped
 	if x.Usage != nil {
 		r.Usage = *x.Usage
 	}

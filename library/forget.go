@@ -38,7 +38,10 @@ AND key NOT IN (SELECT key FROM cache_keys WHERE NOT (`+mine+`))`, arg)
 			_, err = tx.ExecContext(ctx, `DELETE FROM runs WHERE id = ?`, ref.Run)
 		} else {
 			f.Videos = 1
-			_, err = tx.ExecContext(ctx, `DELETE FROM videos WHERE id = ?`, ref.Video)
+			_, err = tx.ExecContext(ctx, `DELETE FROM selections WHERE fingerprint = (SELECT fingerprint FROM videos WHERE id = ?)`, ref.Video)
+			if err == nil {
+				_, err = tx.ExecContext(ctx, `DELETE FROM videos WHERE id = ?`, ref.Video)
+			}
 		}
 		if err != nil {
 			return err

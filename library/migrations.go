@@ -146,6 +146,21 @@ CREATE TABLE unusable (
 	migration3,
 	// 4: the Batch API's batches and their requests (batches.go).
 	batchesSchema,
+	// 5: the frames a selection kept (plan, frames, summarize), so that a
+	// later run of the same video with the same selection settings decodes
+	// only those frames again (see Selection).
+	`
+CREATE TABLE selections (
+	fingerprint   TEXT    NOT NULL,     -- the video's, as in videos
+	selection_key TEXT    NOT NULL,     -- SHA-256 of the selection settings and the tools
+	times         TEXT    NOT NULL,     -- JSON array: the kept frames' times, seconds
+	sampled       INTEGER NOT NULL,
+	dropped       INTEGER NOT NULL,
+	skipped_s     REAL    NOT NULL,     -- seconds not decoded (quiet stretches)
+	last_s        REAL    NOT NULL,     -- the time of the last frame sampled
+	at            TEXT    NOT NULL,
+	PRIMARY KEY (fingerprint, selection_key)
+);`,
 }
 
 // SchemaVersion is the schema this build writes.

@@ -12,12 +12,17 @@ import (
 // Frames is what `vidskim frames` reports: the frames selection kept, and
 // the files they were written to.
 type Frames struct {
-	Video    summarize.VideoInfo `json:"video"`
-	Sampled  int                 `json:"sampled"`
-	Kept     []KeptFrame         `json:"kept"`
-	Dropped  int                 `json:"dropped_by_cap"`
-	Requests int                 `json:"requests"`
-	Warnings []string            `json:"warnings,omitempty"`
+	Video   summarize.VideoInfo `json:"video"`
+	Sampled int                 `json:"sampled"`
+	Kept    []KeptFrame         `json:"kept"`
+	Dropped int                 `json:"dropped_by_cap"`
+	// Skipped is how many seconds of the range were not decoded, because
+	// their packet sizes showed a still scene.
+	Skipped float64 `json:"not_decoded_s,omitempty"`
+	// LastTime is the time of the last frame sampled (not in outputs).
+	LastTime float64  `json:"-"`
+	Requests int      `json:"requests"`
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // KeptFrame is one kept frame.

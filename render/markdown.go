@@ -21,8 +21,9 @@ func resultMarkdown(b *strings.Builder, r summarize.Result) {
 		}
 		b.WriteString(".\n\n")
 	}
-	fmt.Fprintf(b, "%s, %dx%d. %s sampled, %d sent to %s in %s.\n\n",
-		extract.Clock(r.Video.Duration), r.Video.Width, r.Video.Height, Count(r.Frames.Sampled, "frame"), r.Frames.Kept, r.Model, Count(r.Usage.Requests, "request"))
+	fmt.Fprintf(b, "%s, %dx%d. %s sampled, %d sent to %s in %s.%s\n\n",
+		extract.Clock(r.Video.Duration), r.Video.Width, r.Video.Height, Count(r.Frames.Sampled, "frame"), r.Frames.Kept, r.Model, Count(r.Usage.Requests, "request"),
+		notDecoded(r.Frames.Skipped))
 	if rn := rangeNote(r.Range, r.Video.Duration); rn != "" {
 		fmt.Fprintf(b, "Range: %s only (--start, --end).\n\n", rn)
 	}
@@ -133,3 +134,12 @@ func mdEscape(s string) string {
 // renderer shows "&lt;" as "<". The model's Markdown (lists, emphasis)
 // stays.
 func mdText(s string) string { return strings.ReplaceAll(s, "<", "&lt;") }
+
+// notDecoded is the sentence saying how much of a still scene was not
+// decoded; "" when nothing was skipped.
+func notDecoded(skipped float64) string {
+	if skipped <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" %.0f s of a still scene were not decoded (the packet sizes showed nothing new; --exact decodes all).", skipped)
+}

@@ -44,6 +44,9 @@ func planText(b *strings.Builder, p Plan) {
 	if p.Frames.Dropped > 0 {
 		fmt.Fprintf(b, " (%d more dropped by --max-frames)", p.Frames.Dropped)
 	}
+	if s := p.Frames.Skipped; s > 0 {
+		fmt.Fprintf(b, "; %.0f s not decoded (a still scene in the packet sizes; --exact decodes all)", s)
+	}
 	fmt.Fprintf(b, "\nrequests: %d (%s a request, detail %s, plus merging)\n", e.Requests, Count(p.PerReq, "frame"), p.Detail)
 	fmt.Fprintf(b, "input tokens: %d (images %d, text %d); output at most %d\n", e.InputTokens, e.ImageTokens, e.TextTokens, e.OutputCeiling)
 	switch {

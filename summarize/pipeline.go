@@ -46,6 +46,9 @@ type Config struct {
 	// OnRequest, when set, hears of every chat request when it ends (for
 	// a verbose log). It is called from several goroutines at once.
 	OnRequest func(RequestInfo)
+	// Reuse, when set, is an earlier selection of this video with these
+	// selection settings: only its frames are decoded (see Reuse).
+	Reuse *Reuse
 }
 
 // ErrPartial marks a run whose result covers only part of the video. The
@@ -73,7 +76,7 @@ func Run(ctx context.Context, c Client, v extract.Video, cfg Config, log *slog.L
 	k := &caller{c: c, progress: newTracker(cfg.OnProgress, cfg.Chunk.End), slots: cfg.Slots, onRequest: cfg.OnRequest}
 	cfg.Dedupe.OnFrame = k.progress.frame
 	st, err := runStages(ctx, k, v, cfg)
-	k.progress.update(func(p *Progress) { p.Done, p.Stopped = err == nil, err != nil })
+	k.progress.update(func(p *Progress) { p.Done, p.Stopped, p.Skipped = err == nil, err != nil, st.xs.Skipped })
 	res := st.result(v, cfg, k.screen)
 	if err != nil {
 		return res, err
@@ -82,7 +85,7 @@ func Run(ctx context.Context, c Client, v extract.Video, cfg Config, log *slog.L
 		log.Warn(w)
 	}
 	log.Info("described", "chunks", len(st.d.Notes), "failed", len(st.d.Failures), "frames_kept", st.ds.Kept,
-		"frames_sampled", st.ds.Sampled, "requests", st.d.Usage.Requests, "cached", st.d.Usage.Cached)
+		"frames_sampled", st.ds.Sampled, "not_decoded_s", st.xs.Skipped, "gating", st.xs.Gate, "requests", st.d.Usage.Requests, "cached", st.d.Usage.Cached)
 	return finish(ctx, k, v, cfg, res, st)
 }
 
@@ -108,7 +111,7 @@ func runStages(ctx context.Context, k *caller, v extract.Video, cfg Config) (*st
 	g.Go(func() error {
 		defer close(kept)
 		var err error
-		st.xs, st.ds, err = dedupe.Select(gctx, v, cfg.Extract, cfg.Dedupe, kept)
+		st.xs, st.ds, err = selectFrames(gctx, v, cfg, kept)
 		return err
 	})
 	var toChunk <-chan extract.Frame = kept

@@ -20,6 +20,9 @@ type Progress struct {
 	Formed            bool
 	Done              bool // decoding and describing finished (the merge may follow)
 	Stopped           bool // the run ended early: interrupted or failed
+	// Skipped is how many seconds of the range were not decoded because
+	// their packet sizes showed a still scene; known once decoding ends.
+	Skipped float64
 }
 
 // Remaining estimates the time left from how far decoding got, or 0 when

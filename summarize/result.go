@@ -2,6 +2,7 @@ package summarize
 
 import (
 	"encoding/json"
+	"math"
 
 	"github.com/vidskim/vidskim/cost"
 	"github.com/vidskim/vidskim/dedupe"
@@ -125,6 +126,9 @@ type FrameCounts struct {
 	Sampled int `json:"sampled"`
 	Kept    int `json:"kept"`
 	Dropped int `json:"dropped_by_cap"` // kept, then dropped by --max-frames
+	// Skipped is how many seconds of the range were not decoded, because
+	// their packet sizes showed a still scene (extract.Stats.Skipped).
+	Skipped float64 `json:"not_decoded_s,omitempty"`
 }
 
 // ChunkInfo is one chunk's place in the video and its description. A chunk
@@ -144,7 +148,7 @@ func newResult(v extract.Video, cfg Config, xs extract.Stats, ds dedupe.Stats, d
 	m.applyDefaults()
 	r := Result{
 		Video:    VideoInfo{Path: v.Path, Duration: round3(v.Duration), Width: v.Width, Height: v.Height, Codec: v.Codec},
-		Frames:   FrameCounts{Sampled: ds.Sampled, Kept: ds.Kept, Dropped: ds.Dropped},
+		Frames:   FrameCounts{Sampled: ds.Sampled, Kept: ds.Kept, Dropped: ds.Dropped, Skipped: math.Round(xs.Skipped*10) / 10},
 		Model:    m.Model,
 		Detail:   string(m.Detail),
 		Mode:     string(m.Mode),
