@@ -64,6 +64,8 @@ func TestBadFiles(t *testing.T) {
 			"-encryption_kid", "a7e61c373e219033c21091fa607bf3b8"), "encrypted video"},
 		{"duration but no frames", ffmpegTo(t, "noframes.mkv", "-f", "lavfi", "-i", "testsrc2=s=160x120:r=10:d=2", "-f", "lavfi", "-i", "sine=d=2",
 			"-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-bsf:v", "noise=drop=1", "-c:a", "aac"), "holds no pictures"},
+		{"damaged stream", ffmpegTo(t, "damaged.mp4", "-f", "lavfi", "-i", "testsrc2=s=320x240:r=30:d=4", "-c:v", "libx264", "-g", "30",
+			"-bsf:v", "noise=amount=30"), "decoder errors in the first 2 s"},
 		{"playlist to the network", writeFile(t, "evil.m3u8", []byte("#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n"+web.URL+"/seg.ts\n#EXT-X-ENDLIST\n")), "evil.m3u8"},
 	}
 	srv := openaitest.New(t)

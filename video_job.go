@@ -58,17 +58,12 @@ func (s *session) summarizeVideo(ctx context.Context, in input, pass gate, progr
 		s.judge(ctx, in, fp, known, library.NotVideo, err)
 		return o
 	}
-	if err := extract.Preflight(ctx, v, s.cfg.Extract); err != nil {
-		o.err = classify(err)
-		s.judge(ctx, in, fp, known, library.Bad, o.err)
-		return o
-	}
 	if err := pass(ctx, v); err != nil {
 		o.err = err
 		return o
 	}
 	cfg := s.cfg
-	cfg.OnProgress = progress
+	cfg.OnProgress, cfg.CheckFirst = progress, true
 	if known {
 		cfg.Reuse = reuseSelection(ctx, s.lib, fp, s.sel, s.tools)
 	}
@@ -89,12 +84,25 @@ func (s *session) summarizeVideo(ctx context.Context, in input, pass gate, progr
 	}
 	o.res, o.err = summarize.Run(kctx, client, v, cfg, log)
 	o.res.Video.Path = textsafe.Line(in.name) // names are shown cleaned, in every format
+	if unusableVideo(o) {
+		o.err = classify(o.err)
+		s.judge(ctx, in, fp, known, library.Bad, o.err)
+		return o
+	}
 	if known && !s.norecord {
 		mu.Lock()
 		o.run = s.record(ctx, library.Video{Fingerprint: fp, Probe: v, Path: where(in)}, o, keys, started)
 		mu.Unlock()
 	}
 	return o
+}
+
+// unusableVideo says whether a run failed because the video does not
+// decode (damaged, or no picture), before any request: the library keeps
+// that verdict, and no run is recorded.
+func unusableVideo(o outcome) bool {
+	u := o.res.Usage
+	return (errors.Is(o.err, extract.ErrDamaged) || errors.Is(o.err, extract.ErrNoFrames)) && u.Requests == 0 && u.Cached == 0
 }
 
 // quiet says whether a failure to probe in passes without a word: a file

@@ -54,31 +54,51 @@ func runGated(ctx context.Context, v Video, o Options, r ffRun, out chan<- Frame
 	rg := gateRangeFor(v, o)
 	var p gatePlan
 	if s, err := mp4Scan(v); !errors.Is(err, errNotPlainMP4) {
-		if p = planScan(s, err, rg); p.why != "" {
-			r.args = buildArgs(v, o, r.w, r.h, selectExpr(v, o))
-			st, err := r.run(ctx, v, out)
-			st.Gate = p.why
-			return st, err
+		o.keysOnly = err == nil && s.keyEvery(1/o.FPS)
+		if p = planScan(s, err, rg); p.why == "" && o.keysOnly && !s.concatPays(p.segs) {
+			p = gatePlan{why: "keyframes only: decoding each costs less than skipping the quiet ones"}
 		}
-		r.prepare = func(context.Context) []byte { return concatScript(v.Path, p.segs, o.End == 0) }
-	} else {
-		r.prepare = func(ctx context.Context) []byte {
-			var s gopScan
-			bin, err := exec.LookPath(o.FFprobePath)
-			if err == nil {
-				err = readPackets(ctx, bin, v, rg.from, rg.to, s.add)
-			}
-			p = planScan(s, err, rg)
-			return concatScript(v.Path, p.segs, o.End == 0)
+		if o.keysOnly {
+			return withLastPicture(ctx, v, o, r, out, func() (Stats, error) { return runPlan(ctx, v, o, r, p, out) })
 		}
+		return runPlan(ctx, v, o, r, p, out)
+	}
+	r.prepare = func(ctx context.Context) []byte {
+		var s gopScan
+		bin, err := exec.LookPath(o.FFprobePath)
+		if err == nil {
+			err = readPackets(ctx, bin, v, rg.from, rg.to, s.add)
+		}
+		p = planScan(s, err, rg)
+		return concatScript(v.Path, p.segs, o.End == 0)
 	}
 	r.args, r.stdin = concatArgs(v, o, r.w, r.h, concatSelect(v, o)), true
 	st, err := r.run(ctx, v, out)
+	return gatedStats(st, p), err
+}
+
+// runPlan decodes what p says: the whole range in a plain run when p says
+// why, else p's segments through a concat script.
+func runPlan(ctx context.Context, v Video, o Options, r ffRun, p gatePlan, out chan<- Frame) (Stats, error) {
+	if p.why != "" {
+		r.args = buildArgs(v, o, r.w, r.h, selectExpr(v, o))
+		st, err := r.run(ctx, v, out)
+		st.Gate = p.why
+		return st, err
+	}
+	r.prepare = func(context.Context) []byte { return concatScript(v.Path, p.segs, o.End == 0) }
+	r.args, r.stdin = concatArgs(v, o, r.w, r.h, concatSelect(v, o)), true
+	st, err := r.run(ctx, v, out)
+	return gatedStats(st, p), err
+}
+
+// gatedStats adds to st what p skipped, and how.
+func gatedStats(st Stats, p gatePlan) Stats {
 	st.Skipped, st.Gate = p.skipped, p.why
 	if p.why == "" {
 		st.Gate = fmt.Sprintf("skipped %.1f s in %d stretches", p.skipped, len(p.segs)-1)
 	}
-	return st, err
+	return st
 }
 
 // gateRangeFor is o's range in v's raw time; to is 0 when the range runs

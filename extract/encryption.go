@@ -1,16 +1,10 @@
 package extract
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"os/exec"
 	"strconv"
 	"strings"
-
-	ffmpeg "github.com/u2takey/ffmpeg-go"
 )
 
 // ErrEncrypted means the video stream is encrypted (CENC, cbcs or another
@@ -18,48 +12,58 @@ import (
 // hand back flat grey pictures instead of failing.
 var ErrEncrypted = errors.New("encrypted video (DRM): it cannot be decoded without its key")
 
-// checkEncrypted asks ffprobe about the first packet of the video stream.
 // The container does not say a stream is encrypted where -show_streams
 // looks (an MP4's encv sample entry is shown as its original codec), but
 // ffmpeg's demuxers attach "Encryption info" side data to every encrypted
 // packet, whatever the scheme, and "Encryption initialization data" to
-// the stream when the file carries a pssh.
-func checkEncrypted(ctx context.Context, bin string, v Video, name string) error {
-	kw := ffmpeg.KwArgs{"v": "quiet", "select_streams": strconv.Itoa(v.StreamIndex), "read_intervals": "%+#1",
-		"show_entries": "packet_side_data=side_data_type:stream_side_data=side_data_type", "of": "json"}
-	src := v.source(kw)
-	cmd := exec.CommandContext(ctx, bin, append(ffmpeg.ConvertKwargsToCmdLineArgs(kw), src)...)
-	ownGroup(cmd)
-	var out bytes.Buffer
-	cmd.Stdout = &out
-	if err := cmd.Run(); err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return nil // the probe that matters already passed; decoding will say what is wrong
-	}
-	if encrypted(out.Bytes()) {
-		return fmt.Errorf("%s: %w", name, ErrEncrypted)
-	}
-	return nil
+// the stream when the file carries a pssh. So the probe also reads the
+// first packets (encryptionPackets of them, enough to meet the video
+// stream's first whatever the interleaving) with their side data: one
+// ffprobe run, where a second one just for this cost a fifth of a second.
+
+// encryptionPackets is how many packets, of any stream, the probe reads.
+const encryptionPackets = 48
+
+// encryptionEntries are ffprobe's -show_entries and -read_intervals for
+// the packets and side data encrypted reads; -show_streams and
+// -show_format still show everything else.
+var encryptionEntries = map[string]string{
+	"show_entries":   "packet=stream_index:packet_side_data=side_data_type",
+	"read_intervals": "%+#" + strconv.Itoa(encryptionPackets),
 }
 
-// encrypted reads ffprobe's answer for encryption side data.
-func encrypted(data []byte) bool {
-	type sideData struct {
-		SideData []struct {
-			Type string `json:"side_data_type"`
-		} `json:"side_data_list"`
+// encrypted reads ffprobe's answer for encryption side data on the video
+// stream (index) or its packets.
+func encrypted(data []byte, index int) bool {
+	type sideData []struct {
+		Type string `json:"side_data_type"`
 	}
 	var p struct {
-		Packets []sideData `json:"packets"`
-		Streams []sideData `json:"streams"`
+		Packets []struct {
+			Stream   int      `json:"stream_index"`
+			SideData sideData `json:"side_data_list"`
+		} `json:"packets"`
+		Streams []struct {
+			Index    int      `json:"index"`
+			SideData sideData `json:"side_data_list"`
+		} `json:"streams"`
 	}
 	if json.Unmarshal(data, &p) != nil {
 		return false
 	}
-	for _, s := range append(p.Packets, p.Streams...) {
-		for _, sd := range s.SideData {
+	var lists []sideData
+	for _, pk := range p.Packets {
+		if pk.Stream == index {
+			lists = append(lists, pk.SideData)
+		}
+	}
+	for _, s := range p.Streams {
+		if s.Index == index {
+			lists = append(lists, s.SideData)
+		}
+	}
+	for _, l := range lists {
+		for _, sd := range l {
 			if strings.HasPrefix(strings.ToLower(sd.Type), "encryption") {
 				return true
 			}

@@ -66,15 +66,16 @@ func Run(ctx context.Context, v Video, opts Options, out chan<- Frame) (Stats, e
 		return Stats{}, err
 	}
 	w, h := FitSize(v.Width, v.Height, opts.MaxLong, opts.MaxShort)
+	first := newFirstSeconds(v, opts)
 	switch {
 	case opts.Keyframes && keyframeTimesFromPackets(v):
 		s := newSampler(v, opts)
 		s.trim, s.span = true, opts.RangeEnd(v)-opts.Start
-		return runKeyframes(ctx, v, opts, ffRun{bin: bin, w: w, h: h}, s.pick, out)
+		return runKeyframes(ctx, v, opts, ffRun{bin: bin, w: w, h: h, first: first}, s.pick, out)
 	case gateable(v, opts):
-		return runGated(ctx, v, opts, ffRun{bin: bin, w: w, h: h}, out)
+		return runGated(ctx, v, opts, ffRun{bin: bin, w: w, h: h, first: first}, out)
 	}
-	run := ffRun{bin: bin, args: buildArgs(v, opts, w, h, selectExpr(v, opts)), w: w, h: h, pick: newSampler(v, opts).pick}
+	run := ffRun{bin: bin, args: buildArgs(v, opts, w, h, selectExpr(v, opts)), w: w, h: h, pick: newSampler(v, opts).pick, first: first}
 	return run.run(ctx, v, out)
 }
 
@@ -104,6 +105,8 @@ type ffRun struct {
 	// it returns is ffmpeg's standard input (a concat script).
 	prepare func(context.Context) []byte
 	stdin   bool
+	// first, when set, checks the first seconds (see Options.Checked).
+	first *firstSeconds
 }
 
 // choice is what to do with one frame from ffmpeg.
@@ -157,7 +160,10 @@ func (r ffRun) run(ctx context.Context, v Video, out chan<- Frame) (Stats, error
 	<-log.done
 	waitErr := cmd.Wait()
 	st.DecodeErrors = log.errors
-	return st, runError(v, ctx, readErr, waitErr, st, log)
+	if err := runError(v, ctx, readErr, waitErr, st, log); err != nil {
+		return st, err
+	}
+	return st, r.first.see(st.LastTime, log.errors, true) // a range shorter than the first seconds
 }
 
 // runError picks the error that explains a run, most specific first.
@@ -166,6 +172,8 @@ func runError(v Video, ctx context.Context, readErr, waitErr error, st Stats, lo
 	switch {
 	case ctx.Err() != nil && (readErr == nil || errors.Is(readErr, ctx.Err())):
 		return ctx.Err() // cancelled: ffmpeg's exit status says nothing more
+	case errors.Is(readErr, ErrDamaged):
+		return readErr // the first seconds' verdict names the file
 	case readErr != nil:
 		return fmt.Errorf("%s: extract: %w", name, readErr)
 	case st.Sampled == 0 && log.errors > 0:
@@ -216,7 +224,7 @@ func buildArgs(v Video, o Options, w, h int, sel string) []string {
 // when decoding v into w x h frames.
 func decoderFlags(v Video, o Options, w, h int, in ffmpeg.KwArgs) ffmpeg.KwArgs {
 	switch {
-	case o.Keyframes:
+	case o.Keyframes || (o.keysOnly && !o.Exact):
 		in["skip_frame"] = "nokey"
 	case !o.Exact:
 		in["skip_frame"] = "noref"
@@ -290,58 +298,4 @@ func (s *sampler) pick(st stamp) choice {
 	}
 	c.hold = !s.trim || st.t >= s.tail // ffmpeg's select passed only tail pictures
 	return c
-}
-
-// readFrames cuts stdout into w*h*4-byte RGBA frames and pairs each with
-// the next showinfo stamp; r.pick says what each frame is. A held frame is
-// sent at the end only if no frame was sent after it.
-func readFrames(ctx context.Context, rd io.Reader, stamps <-chan stamp, r ffRun, out chan<- Frame) (Stats, error) {
-	var st Stats
-	var held *Frame
-	send := func(f Frame) error {
-		if f.Index < 0 {
-			f.Index = st.Sampled
-		}
-		select {
-		case out <- f:
-			st.Sampled++
-			st.LastTime = f.Time
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	for {
-		img := image.NewRGBA(image.Rect(0, 0, r.w, r.h))
-		if _, err := io.ReadFull(rd, img.Pix); err == io.EOF {
-			break
-		} else if err != nil {
-			return st, fmt.Errorf("reading frames from ffmpeg: %w", err)
-		}
-		var s stamp
-		select {
-		case t, ok := <-stamps:
-			if !ok {
-				return st, errors.New("ffmpeg sent a frame without a timestamp")
-			}
-			s = t
-		case <-ctx.Done():
-			return st, ctx.Err()
-		}
-		c := r.pick(s)
-		f := Frame{Time: c.time, Index: c.index, Image: img}
-		switch {
-		case c.send:
-			held = nil
-			if err := send(f); err != nil {
-				return st, err
-			}
-		case c.hold:
-			held = &f
-		}
-	}
-	if held != nil {
-		return st, send(*held)
-	}
-	return st, nil
 }

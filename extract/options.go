@@ -58,8 +58,22 @@ type Options struct {
 	// durations (1 s when the frame rate is unknown). Every picture in the
 	// window is scaled and piped, so it stays short.
 	TailWindow float64
+	// Checked, when set, is called once the first seconds of the range
+	// have passed Preflight's check within this run: pictures, and few
+	// enough decoder errors. A caller that holds its paid requests until
+	// then needs no Preflight, a decode of its own (two thirds of a
+	// second before the first request on 1080p). The verdict comes early
+	// when a frame would wait on the caller (it cannot read on while it
+	// holds its requests) and at the end of a shorter range. When the
+	// check fails, Run stops with ErrDamaged and Checked is never called.
+	Checked func()
 	// FFmpegPath is the ffmpeg binary; "" means "ffmpeg" from PATH.
 	FFmpegPath string
+	// keysOnly decodes keyframes only, as Keyframes does, but samples as
+	// usual: set by runGated when the index shows a keyframe in every
+	// sampling interval (short-GOP cameras), where a picture from each
+	// interval is all sampling takes, and the keyframe is one.
+	keysOnly bool
 	// FFprobePath is the ffprobe binary that reads the packet sizes for
 	// gating; "" means "ffprobe" from PATH. Without it the range is
 	// decoded whole.

@@ -42,6 +42,10 @@ func Probe(ctx context.Context, path, ffprobePath string) (Video, error) {
 	if err != nil {
 		return Video{}, err
 	}
+	if v, err := mp4Probe(abs); err == nil {
+		v.Path = abs
+		return v, nil
+	}
 	return ffprobe(ctx, ffprobePath, Video{Path: abs}, base(path), "truncated, damaged, or not a video")
 }
 

@@ -22,10 +22,12 @@ type stderrLog struct {
 }
 
 // stamp is what showinfo says of one frame: its time as ffmpeg counts it,
-// and the byte offset of the packet it was decoded from (-1: unknown).
+// and the byte offset of the packet it was decoded from (-1: unknown);
+// with the decoder's complaints counted before it.
 type stamp struct {
-	t   float64
-	pos int64
+	t      float64
+	pos    int64
+	errors int
 }
 
 func newStderrLog(ctx context.Context) *stderrLog {
@@ -49,6 +51,7 @@ func (l *stderrLog) scan(r io.Reader) {
 		line := sc.Text()
 		if strings.Contains(line, "Parsed_showinfo") {
 			if s, ok := l.showinfo(line); ok {
+				s.errors = l.errors
 				select {
 				case l.stamps <- s:
 				case <-l.ctx.Done():

@@ -71,6 +71,9 @@ func ffprobe(ctx context.Context, ffprobePath string, v Video, name, hint string
 	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
 	kw := ffmpeg.KwArgs{"v": "error", "show_format": "", "show_streams": "", "of": "json"}
+	for k, v := range encryptionEntries {
+		kw[k] = v
+	}
 	src := v.source(kw)
 	cmd := exec.CommandContext(ctx, bin, append(ffmpeg.ConvertKwargsToCmdLineArgs(kw), src)...)
 	ownGroup(cmd)
@@ -88,5 +91,8 @@ func ffprobe(ctx context.Context, ffprobePath string, v Video, name, hint string
 		return Video{}, fmt.Errorf("%s: %w", name, err)
 	}
 	probed.Path = v.Path
-	return probed, checkEncrypted(ctx, bin, probed, name)
+	if encrypted(stdout.Bytes(), probed.StreamIndex) {
+		return Video{}, fmt.Errorf("%s: %w", name, ErrEncrypted)
+	}
+	return probed, nil
 }

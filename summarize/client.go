@@ -131,11 +131,30 @@ type caller struct {
 	screen *screenSlot
 	// onRequest, when set, hears of every request when it ends.
 	onRequest func(RequestInfo)
+	// checked, when set, closes once the video's first seconds decoded
+	// well: no request goes out before (see Config.CheckFirst).
+	checked chan struct{}
+}
+
+// wait holds a paid request until the first seconds are checked.
+func (k *caller) wait(ctx context.Context) error {
+	if k.checked == nil {
+		return nil
+	}
+	select {
+	case <-k.checked:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // ask sends req, part saying what it is for ("chunk 00:00:04-00:00:08",
 // "merge").
 func (k *caller) ask(ctx context.Context, part string, req llm.ChatRequest) (llm.Answer, error) {
+	if err := k.wait(ctx); err != nil {
+		return llm.Answer{}, err
+	}
 	if k.progress != nil {
 		req.Hooks = &llm.Hooks{
 			Sent:     func() { k.progress.update(func(p *Progress) { p.Sent++ }) },

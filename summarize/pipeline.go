@@ -49,6 +49,12 @@ type Config struct {
 	// Reuse, when set, is an earlier selection of this video with these
 	// selection settings: only its frames are decoded (see Reuse).
 	Reuse *Reuse
+	// CheckFirst holds every paid request (descriptions, transcription)
+	// until the video's first seconds have decoded well, as
+	// extract.Preflight checks them, so a file that cannot work costs
+	// nothing. The main decode makes the check (extract.Options.Checked);
+	// with Reuse, which decodes only some frames, Preflight runs first.
+	CheckFirst bool
 }
 
 // ErrPartial marks a run whose result covers only part of the video. The
@@ -74,6 +80,9 @@ func Run(ctx context.Context, c Client, v extract.Video, cfg Config, log *slog.L
 		cfg.Chunk.End = cfg.Extract.RangeEnd(v)
 	}
 	k := &caller{c: c, progress: newTracker(cfg.OnProgress, cfg.Chunk.End), slots: cfg.Slots, onRequest: cfg.OnRequest}
+	if err := checkFirst(ctx, k, v, &cfg); err != nil {
+		return newResult(v, cfg, extract.Stats{}, dedupe.Stats{}, Described{}), err
+	}
 	cfg.Dedupe.OnFrame = k.progress.frame
 	st, err := runStages(ctx, k, v, cfg)
 	k.progress.update(func(p *Progress) { p.Done, p.Stopped, p.Skipped = err == nil, err != nil, st.xs.Skipped })
@@ -126,6 +135,9 @@ func runStages(ctx context.Context, k *caller, v extract.Video, cfg Config) (*st
 	if cfg.Transcribe != nil {
 		k.transcript = newTranscriptSlot()
 		g.Go(func() error {
+			if err := k.wait(gctx); err != nil {
+				return err
+			}
 			tc := *cfg.Transcribe
 			tc.Client = pooled{tc.Client, cfg.Slots}
 			tc.Audio.Start, tc.Audio.End = cfg.Extract.Start, cfg.Extract.End
