@@ -54,11 +54,8 @@ func runGated(ctx context.Context, v Video, o Options, r ffRun, out chan<- Frame
 	rg := gateRangeFor(v, o)
 	var p gatePlan
 	if s, err := mp4Scan(v); !errors.Is(err, errNotPlainMP4) {
-		o.keysOnly = err == nil && s.keyEvery(1/o.FPS)
-		if p = planScan(s, err, rg); p.why == "" && o.keysOnly && !s.concatPays(p.segs) {
-			p = gatePlan{why: "keyframes only: decoding each costs less than skipping the quiet ones"}
-		}
-		if o.keysOnly {
+		if p = planScan(s, err, rg); p.why != "" && err == nil && s.keyEvery(1/o.FPS) {
+			o.keysOnly, p.why = true, p.why+"; keyframes only"
 			return withLastPicture(ctx, v, o, r, out, func() (Stats, error) { return runPlan(ctx, v, o, r, p, out) })
 		}
 		return runPlan(ctx, v, o, r, p, out)

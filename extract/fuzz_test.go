@@ -3,6 +3,7 @@ package extract
 import (
 	"bytes"
 	"context"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -110,5 +111,26 @@ func FuzzMP4Index(f *testing.F) {
 			}
 			return nil
 		})
+	})
+}
+
+// FuzzMP4Probe: the moov reader's probe never panics on any bytes, and
+// what it accepts is a usable video: a size, a duration, a stream.
+func FuzzMP4Probe(f *testing.F) {
+	for _, name := range []string{"vfr.mp4", "rotated.mp4", "sample.mp4"} {
+		if data, err := os.ReadFile(testdata(name)); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte("\x00\x00\x00\x08ftyp\x00\x00\x00\x08moov"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v, err := mp4ProbeFrom(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		if v.Width <= 0 || v.Height <= 0 || !(v.Duration > 0) || math.IsInf(v.Duration, 0) || v.StreamIndex < 0 ||
+			math.IsNaN(v.FrameRate) || math.IsInf(v.FrameRate, 0) || math.IsNaN(v.StartTime) || math.IsInf(v.StartTime, 0) {
+			t.Fatalf("accepted %+v", v)
+		}
 	})
 }

@@ -3,16 +3,21 @@ package extract
 import "context"
 
 // Keyframes only, where they are enough. A camera that writes a keyframe
-// at least every sampling interval (security cameras commonly write one a
-// second) has one in each interval; sampling takes one picture an
-// interval, and the keyframe serves as well as the first picture would,
-// at most an interval later, with its own true time. Decoding only the
-// keyframes (-skip_frame nokey) then spares every other picture: on the
-// make bench clips, 0.78 s against 0.91 s for a 2-minute static camera,
-// 0.61 s against 1.03 s for a handheld clip. The last picture of the
-// range, which sampling always considers, is rarely a keyframe: a short
-// decode of the range's last moments runs beside the main one for it.
-// Exact, DecodeAll and Keyframes runs never get here.
+// at least every sampling interval (many write one a second) has one in
+// each interval; sampling takes one picture an interval, and the keyframe
+// serves as well as the first picture would, at most an interval later,
+// with its own true time. Decoding only the keyframes (-skip_frame nokey)
+// then spares every other picture. It pays on busy video, whose pictures
+// between keyframes cost as much as the keyframes: a handheld clip with
+// one-second GOPs took 0.61 s against 1.03 s. On a static camera, whose
+// quiet stretches gating skips anyway, the pictures between keyframes cost
+// little to decode, and the concat demuxer that skips the quiet stretches
+// still reads every packet: there it saved 0.1 s of 0.9, less than the
+// decode of the last picture costs, so it is used only when the whole
+// range is decoded. The last picture of the range, which sampling always
+// considers, is rarely a keyframe: a short decode of the range's last
+// moments runs beside the main one for it. Exact, DecodeAll and Keyframes
+// runs never get here.
 
 // keyEvery reports whether the scan saw a keyframe at least every cell
 // seconds, from the first picture to the end of the stream.
@@ -31,37 +36,6 @@ func (s *gopScan) keyEvery(cell float64) bool {
 		}
 	}
 	return true
-}
-
-// concatPays says whether decoding only the keyframes of segs (through the
-// concat demuxer) costs less than decoding every keyframe of the span they
-// cover in one plain run. The concat demuxer reopens the file for each
-// segment, about as long as decoding six keyframes (12 ms at 768x432);
-// the decoder still parses each packet it is given, a fifteenth of a
-// keyframe. (-discard nokey would spare that parsing in the plain run, but
-// with B-frames it shifts the keyframes' times: 8 s came out as 7.92 s.)
-func (s *gopScan) concatPays(segs []segment) bool {
-	if len(segs) == 0 {
-		return false
-	}
-	from, to := segs[0].from, segs[len(segs)-1].to
-	saved := 0.0
-	for _, g := range s.gops {
-		if g.start >= from && g.start < to && !inSegments(g.start, segs) {
-			saved += 1 + float64(g.frames-1)/15
-		}
-	}
-	return saved > 6*float64(len(segs))
-}
-
-// inSegments says whether raw time t falls in one of segs.
-func inSegments(t float64, segs []segment) bool {
-	for _, s := range segs {
-		if t >= s.from && t < s.to {
-			return true
-		}
-	}
-	return false
 }
 
 // withLastPicture runs main, a keyframes-only decode sending to out,

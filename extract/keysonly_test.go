@@ -112,17 +112,3 @@ func TestKeyEvery(t *testing.T) {
 		}
 	}
 }
-
-// TestConcatPays: skipping pays when the keyframes left out outweigh the
-// reopenings.
-func TestConcatPays(t *testing.T) {
-	s := &gopScan{end: 600}
-	for i := range 600 {
-		s.gops = append(s.gops, gop{start: float64(i), frames: 10})
-	}
-	few := []segment{{0, 10}, {590, 600}}       // 580 keyframes left out, 2 reopenings
-	many := []segment{{0, 1}, {3, 4}, {6, 600}} // 4 left out, 3 reopenings
-	if !s.concatPays(few) || s.concatPays(many) || s.concatPays(nil) {
-		t.Errorf("concatPays: few %v, many %v, none %v", s.concatPays(few), s.concatPays(many), s.concatPays(nil))
-	}
-}

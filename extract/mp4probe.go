@@ -36,6 +36,11 @@ func mp4Probe(path string) (Video, error) {
 		return Video{}, err
 	}
 	defer f.Close()
+	return mp4ProbeFrom(f)
+}
+
+// mp4ProbeFrom is mp4Probe on any file-like reader.
+func mp4ProbeFrom(f io.ReadSeeker) (Video, error) {
 	var head [8]byte
 	if _, err := io.ReadFull(f, head[:]); err != nil || string(head[4:]) != "ftyp" {
 		return Video{}, errNotPlainMP4
@@ -159,13 +164,9 @@ func probeVideoTrak(trak []byte, movieScale uint32, v *Video) error {
 	if err != nil {
 		return err
 	}
-	var ticks float64
-	for r := (runs{b: t.stts}); ; {
-		d, ok := r.next()
-		if !ok {
-			break
-		}
-		ticks += float64(d)
+	var ticks float64 // the media's length, from the decoding durations
+	for i := 0; i+8 <= len(t.stts); i += 8 {
+		ticks += float64(binary.BigEndian.Uint32(t.stts[i:])) * float64(binary.BigEndian.Uint32(t.stts[i+4:]))
 	}
 	if ticks > 0 {
 		v.FrameRate = float64(t.count) * t.scale / ticks

@@ -79,10 +79,11 @@ func Run(ctx context.Context, c Client, v extract.Video, cfg Config, log *slog.L
 	if cfg.Chunk.End == 0 {
 		cfg.Chunk.End = cfg.Extract.RangeEnd(v)
 	}
-	k := &caller{c: c, progress: newTracker(cfg.OnProgress, cfg.Chunk.End), slots: cfg.Slots, onRequest: cfg.OnRequest}
-	if err := checkFirst(ctx, k, v, &cfg); err != nil {
+	checked, err := checkFirst(ctx, v, &cfg)
+	if err != nil {
 		return newResult(v, cfg, extract.Stats{}, dedupe.Stats{}, Described{}), err
 	}
+	k := &caller{c: c, progress: newTracker(cfg.OnProgress, cfg.Chunk.End), slots: cfg.Slots, onRequest: cfg.OnRequest, checked: checked}
 	cfg.Dedupe.OnFrame = k.progress.frame
 	st, err := runStages(ctx, k, v, cfg)
 	k.progress.update(func(p *Progress) { p.Done, p.Stopped, p.Skipped = err == nil, err != nil, st.xs.Skipped })
