@@ -94,7 +94,12 @@ func TestBatchInterruptedThenCommands(t *testing.T) {
 		var stdout strings.Builder
 		done <- run(ctx, append([]string{"vidskim"}, args...), &stdout, &stderr)
 	}()
-	waitFor(t, "the batch in progress", func() bool { b := srv.Batches(); return len(b) == 1 && b[0].Status == "in_progress" })
+	// The run's library row follows the server's status a poll later:
+	// wait for both, or the row may still say validating.
+	waitFor(t, "the batch in progress", func() bool {
+		b := srv.Batches()
+		return len(b) == 1 && b[0].Status == "in_progress" && listed(t, conn, b[0].ID, "in_progress")
+	})
 	cancel()
 	if code := <-done; code != exitSignal || !strings.Contains(stderr.String(), "vidskim batch wait") {
 		t.Fatalf("interrupted run: exit %d: %s", code, stderr.String())
@@ -125,12 +130,26 @@ func TestBatchInterruptedThenCommands(t *testing.T) {
 		}
 		n.Add(1)
 	}()
-	waitFor(t, "a second batch", func() bool { b := srv.Batches(); return len(b) == 2 && b[1].Status == "in_progress" })
+	waitFor(t, "a second batch", func() bool {
+		b := srv.Batches()
+		return len(b) == 2 && b[1].Status == "in_progress" && listed(t, conn, b[1].ID, "in_progress")
+	})
 	code, stdout, errs = vidskim(t, append([]string{"batch", "cancel", srv.Batches()[1].ID}, conn...)...)
 	if code != 0 || !strings.Contains(stdout, "cancelling") {
 		t.Errorf("batch cancel: exit %d:\n%s%s", code, stdout, errs)
 	}
 	waitFor(t, "the cancelled run to end", func() bool { return n.Load() == 1 })
+}
+
+// listed says whether vidskim batch list shows the batch id with status.
+func listed(t *testing.T, conn []string, id, status string) bool {
+	code, stdout, _ := vidskim(t, append([]string{"batch", "list"}, conn...)...)
+	for _, line := range strings.Split(stdout, "\n") {
+		if code == 0 && strings.Contains(line, id) && strings.Contains(line, status) {
+			return true
+		}
+	}
+	return false
 }
 
 // TestBatchFailedLinesRetried: lines answered 500 in their batch, and
