@@ -53,11 +53,14 @@ demo: deps build
 # and whether the goal holds. Inputs are generated into .bench/ on first use
 # (the 30-minute and 10-minute clips take several minutes); the corpus clips
 # are used when ../shared/corpus (or $VIDSKIM_CORPUS) is there. OpenCV
-# (python3-opencv) is installed for the peer comparison when missing. The
-# load average before and after says how busy the machine was.
+# (python3-opencv) is installed for the peer comparison when missing, and
+# GNU time for peak memory. The load average before and after says how busy
+# the machine was.
 bench: deps
 	@/usr/bin/python3 -c 'import cv2' 2>/dev/null || { echo "installing python3-opencv for the peer comparison"; \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-opencv >/dev/null || true; }
+	@test -x /usr/bin/time || { echo "installing GNU time to measure peak memory"; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null || true; }
 	@echo "load average before: $$(cut -d' ' -f1-3 /proc/loadavg) on $$(nproc) cores"
 	$(GO) test -run '^$$' -bench . -benchtime 20x ./dedupe
 	$(GO) test -run '^$$' -bench Goal -benchtime 1x -timeout 120m .
