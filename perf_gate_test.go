@@ -36,9 +36,10 @@ var corpusDir = func() string {
 }()
 
 // staticCameras are the static-camera clips with short GOPs: the corpus's
-// indoor camera when the corpus is there, and a generated one like it
+// indoor camera when the corpus is there, and generated ones like it
 // (a still room at 768x432, 10 fps, a keyframe a second, two people, as
-// textured moving patches, walking in, standing and walking out).
+// textured moving patches, walking in, standing and walking out), for two
+// minutes and for twenty.
 func staticCameras(b *testing.B) []string {
 	walk1 := "if(lt(t,14),-60+(t-10)*90,if(lt(t,30),300+4*sin(3*t),300+(t-30)*120))"
 	walk2 := "if(lt(t,64),768-(t-60)*80,if(lt(t,85),448+3*sin(2*t),448-(t-85)*110))"
@@ -48,6 +49,16 @@ func staticCameras(b *testing.B) []string {
 		"-filter_complex", "[0:v][1:v]overlay=x='"+walk1+"':y=220:enable='between(t,10,36)'[a];[a][2:v]overlay=x='"+walk2+
 			"':y=200:enable='between(t,60,91)',noise=alls=1:allf=t,format=yuv420p[v]",
 		"-map", "[v]", "-c:v", "libx264", "-preset", "veryfast", "-g", "10")}
+	// The same camera for 20 minutes, two people walking through at 5 and
+	// 15 minutes: events fill 5% of it, as on real surveillance footage.
+	walk1, walk2 = "if(lt(t,304),-60+(t-300)*90,if(lt(t,320),300+4*sin(3*t),300+(t-320)*120))",
+		"if(lt(t,904),768-(t-900)*80,if(lt(t,925),448+3*sin(2*t),448-(t-925)*110))"
+	clips = append(clips, benchClip(b, "static_camera_20min.mp4",
+		"-f", "lavfi", "-i", "mandelbrot=s=768x432:r=10,trim=end_frame=1,tpad=stop_mode=clone:stop_duration=1200,trim=duration=1200,setpts=PTS-STARTPTS",
+		"-f", "lavfi", "-i", "testsrc2=s=60x170:r=10:d=1200", "-f", "lavfi", "-i", "testsrc2=s=70x190:r=10:d=1200,hue=h=90",
+		"-filter_complex", "[0:v][1:v]overlay=x='"+walk1+"':y=220:enable='between(t,300,326)'[a];[a][2:v]overlay=x='"+walk2+
+			"':y=200:enable='between(t,900,931)',noise=alls=1:allf=t,format=yuv420p[v]",
+		"-map", "[v]", "-c:v", "libx264", "-preset", "veryfast", "-g", "10"))
 	if p := filepath.Join(corpusDir, "intel-one-by-one-person-detection.mp4"); corpusDir != "" && exists(p) {
 		clips = append([]string{p}, clips...)
 	}

@@ -32,7 +32,9 @@ import (
 // walking 10 to 17 times; a slow pan or a noisy still scene costs 0.005 to
 // 0.02 at its quietest and twice that at its busiest. So a stream is gated
 // when its quiet floor is very low (a still picture), or low and well
-// below its busiest GOPs (a still scene with events). A GOP is quiet up to
+// below its busiest GOPs (a still scene with events; on footage over five
+// minutes, its busiest 30 s rather than its busiest tenth, or events that
+// fill a few percent of it would not count). A GOP is quiet up to
 // four times the floor: at five, the corpus clip lost a person shifting
 // in place at 66 s that an exact decode keeps.
 const (
@@ -41,7 +43,8 @@ const (
 	maxGOPLength = 4.0   // seconds (median): longer GOPs make too coarse a choice
 	stillFloor   = 0.002 // bits a pixel a frame: a still picture, gated whatever its events
 	quietFloor   = 0.006 // bits a pixel a frame: above, the scene is never still
-	eventSpread  = 5     // busiest tenth over quietest tenth needed between the two floors
+	eventSpread  = 5     // busiest tenth (see busiestShare) over quietest tenth needed between the two floors
+	eventSpan    = 30    // seconds: the busiest tenth of long footage is its busiest this long
 	quietFactor  = 4     // a GOP is quiet up to this many times the floor
 	minSkipShare = 0.1   // gating that would skip less decodes everything
 	minGap       = 1.5   // seconds: a shorter undecoded run costs more (a reopen) than it saves
@@ -81,7 +84,7 @@ func planGates(gops []gop, r gateRange) gatePlan {
 		return r.whole("%s", why)
 	}
 	a := measure(gops, r.pixels)
-	floor, busy := quantile(a.inter(a.rate), 0.1), quantile(a.inter(a.rate), 0.9)
+	floor, busy := quantile(a.inter(a.rate), 0.1), quantile(a.inter(a.rate), 1-busiestShare(durs))
 	if floor > quietFloor || (floor > stillFloor && busy < eventSpread*floor) {
 		return r.whole("no still scene in the packet sizes (quietest GOPs %.4f, busiest %.4f bits a pixel)", floor, busy)
 	}
@@ -100,6 +103,22 @@ func planGates(gops []gop, r gateRange) gatePlan {
 		return r.whole("too little to skip (%.1f s of %.1f s)", p.skipped, r.to-r.from)
 	}
 	return p
+}
+
+// busiestShare is the share of the GOPs whose activity is the stream's
+// busiest: the busiest tenth, but no more than eventSpan seconds of them,
+// so that events filling a few percent of long footage still count. A
+// 20-minute still camera where two people walked through for a minute had
+// its busiest tenth at 1.2 times its floor, and was decoded whole.
+func busiestShare(durs []float64) float64 {
+	total := 0.0
+	for _, d := range durs {
+		total += d
+	}
+	if total <= 0 {
+		return 0.1
+	}
+	return min(0.1, eventSpan/total)
 }
 
 // inRange keeps the GOPs that overlap r, the first one holding r.from, and

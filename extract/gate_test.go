@@ -88,6 +88,14 @@ func TestPlanGates(t *testing.T) {
 			nil, "no still scene", 0},
 		{"constant slow motion", stream(concat(repeat(0.004, 15), repeat(0.006, 15))...), gateRange{from: 0, to: 30, tail: 1, maxSkip: 100, pixels: 1e4},
 			nil, "no still scene", 0},
+		// 20 minutes of a noisy still camera (above the still floor) where
+		// people walk through for 45 s in all: the busiest tenth is
+		// quiet, the busiest 30 s are not.
+		{"rare events in long footage", stream(concat(repeat(0.0021, 300), repeat(0.02, 20), repeat(0.0021, 580), repeat(0.02, 25), repeat(0.0021, 275))...),
+			gateRange{from: 0, to: 1200, tail: 1, maxSkip: 1000, pixels: 1e4},
+			[]segment{{0, 1}, {300, 321}, {900, 926}, {1199, 1200}}, "", 1151},
+		{"long slow motion, a few spikes", stream(concat(repeat(0.004, 600), repeat(0.03, 20), repeat(0.004, 580))...),
+			gateRange{from: 0, to: 1200, tail: 1, maxSkip: 1000, pixels: 1e4}, nil, "no still scene", 0},
 		{"busy everywhere", stream(concat(repeat(quiet, 4), repeat(walk, 27))...), gateRange{from: 0, to: 31, tail: 1, maxSkip: 100, pixels: 1e4},
 			nil, "too little", 0},
 		{"too few GOPs", stream(event[:5]...), gateRange{from: 0, to: 5, tail: 1, maxSkip: 100, pixels: 1e4},
