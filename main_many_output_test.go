@@ -149,6 +149,9 @@ func TestURLInput(t *testing.T) {
 		w.Header().Set("Content-Type", "application/vnd.apple.mpegurl")
 		w.Write([]byte("#EXTM3U\n#EXT-X-TARGETDURATION:12\n#EXTINF:12,\nfile://" + must(filepath.Abs("testdata/offset.ts")) + "\n#EXT-X-ENDLIST\n"))
 	})
+	mux.HandleFunc("/no-range/sample.mp4", func(w http.ResponseWriter, r *http.Request) {
+		w.Write(readFile(t, "testdata/sample.mp4")) // the whole file, whatever Range asks
+	})
 	web := httptest.NewServer(mux)
 	defer web.Close()
 	srv := openaitest.New(t)
@@ -164,6 +167,11 @@ func TestURLInput(t *testing.T) {
 	os.WriteFile(local, readFile(t, "testdata/sample.mp4"), 0o644)
 	if code, _, _ := vidskim(t, "summarize", local, "--base-url", srv.BaseURL(), "--transcribe", "-q"); code != 0 || len(srv.Requests()) != n {
 		t.Errorf("a local copy of a video read over HTTP was not known: %d requests", len(srv.Requests())-n)
+	}
+	// A server that ignores Range requests cannot serve an MP4 whose
+	// index is at its end (sample.mp4's is): the error says so.
+	if code, _, stderr := vidskim(t, "frames", web.URL+"/no-range/sample.mp4"); code != exitBadFile || !strings.Contains(stderr, "Range requests") {
+		t.Errorf("a server without Range: exit %d, %q", code, stderr)
 	}
 	for _, bad := range []string{web.URL + "/to-file", web.URL + "/list.m3u8", web.URL + "/v/nonesuch.mp4"} {
 		code, _, stderr := vidskim(t, "frames", bad)

@@ -178,6 +178,8 @@ func runError(v Video, ctx context.Context, readErr, waitErr error, st Stats, lo
 		return fmt.Errorf("%s: extract: %w", name, readErr)
 	case st.Sampled == 0 && log.errors > 0:
 		return fmt.Errorf("%s: %w: ffmpeg reported %d decoding errors and no picture (encrypted or damaged?)", name, ErrNoFrames, log.errors)
+	case st.Sampled == 0 && IsURL(v.Path) && log.tail.Has("partial file", "Stream ends prematurely"):
+		return fmt.Errorf("%s: %w: the server cut the file short or could not jump within it (an MP4 whose index is at its end needs a server that answers Range requests): download it and pass the file", name, ErrNoFrames)
 	case st.Sampled == 0:
 		return fmt.Errorf("%s: %w: the video stream holds no pictures in the range", name, ErrNoFrames)
 	case exitCode(waitErr) == ffmpegErrorRateExceeded:

@@ -91,7 +91,8 @@ func probeMoov(moov []byte) (Video, error) {
 			return Video{}, errNotPlainMP4
 		}
 	}
-	if d := fullBoxU64(mvhd, 16, 24); found && movieScale > 0 && d > 0 {
+	// All ones is "unknown" (a file written live): ffprobe works it out.
+	if d := fullBoxU64(mvhd, 16, 24); found && movieScale > 0 && d > 0 && d != math.MaxUint32 && d != math.MaxUint64 {
 		v.Duration = float64(d) / float64(movieScale)
 	}
 	if !found || math.IsInf(v.StartTime, 0) || v.Duration <= 0 {

@@ -28,6 +28,18 @@ func (t *tail) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// Has says whether what is kept mentions any of phrases.
+func (t *tail) Has(phrases ...string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, p := range phrases {
+		if strings.Contains(string(t.buf), p) {
+			return true
+		}
+	}
+	return false
+}
+
 // Reason returns the last meaningful line as ": line", or "" when there is
 // none, ready to append to an error message.
 func (t *tail) Reason() string {
